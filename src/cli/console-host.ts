@@ -1,0 +1,86 @@
+import { Chalk, type ChalkInstance } from 'chalk';
+import type { AnswerOf, AskRequest, IoHost, Spec3Event } from '../context.js';
+import { AbortError, Spec3Error } from '../errors.js';
+import { colorEnabled, isInteractive, type Terminal } from './terminal.js';
+
+export interface HostOptions {
+  /** `--yes`: take every question's default without asking. */
+  readonly yes: boolean;
+  /** `--json`: events are not rendered; the command result is printed as JSON. */
+  readonly json: boolean;
+  readonly verbose?: boolean;
+}
+
+/**
+ * The terminal side of the engine's IoHost: renders events to stderr (stdout is kept for results)
+ * and answers questions by prompting in a TTY, or with the request's default under `--yes`.
+ * Without a TTY and without `--yes` it refuses rather than guess.
+ */
+export class ConsoleHost implements IoHost {
+  readonly chalk: ChalkInstance;
+  readonly events: Spec3Event[] = [];
+
+  constructor(
+    private readonly terminal: Terminal,
+    private readonly options: HostOptions,
+  ) {
+    this.chalk = new Chalk({ level: colorEnabled(terminal) ? 1 : 0 });
+  }
+
+  emit(event: Spec3Event): void {
+    this.events.push(event);
+    if (this.options.json) return;
+    if (event.level === 'debug' && !this.options.verbose) return;
+    const c = this.chalk;
+    const mark = { debug: c.dim('·'), info: c.cyan('›'), warn: c.yellow('!'), success: c.green('✔') }[event.level];
+    this.terminal.stderr.write(`${mark} ${event.level === 'debug' ? c.dim(event.message) : event.message}\n`);
+  }
+
+  async ask<R extends AskRequest>(request: R): Promise<AnswerOf<R>> {
+    if (this.options.yes) return request.default;
+    if (!isInteractive(this.terminal)) {
+      throw new Spec3Error(
+        'NEEDS_ANSWER',
+        `${request.message} — cannot ask: no interactive terminal.`,
+        'Pass --yes to accept the defaults, or give the answer as a flag (see --help).',
+      );
+    }
+    return (await this.prompt(request)) as AnswerOf<R>;
+  }
+
+  private async prompt(request: AskRequest): Promise<unknown> {
+    const prompts = await import('@inquirer/prompts');
+    const context = { input: this.terminal.stdin, output: this.terminal.stderr, clearPromptOnDone: false };
+    // Each request kind validates its own answer type; the prompt only needs "message or true".
+    const check = request.validate as ((value: unknown) => string | undefined) | undefined;
+    const validate = (value: unknown): string | true => check?.(value) ?? true;
+    try {
+      switch (request.kind) {
+        case 'text':
+          return await prompts.input({ message: request.message, default: request.default, validate }, context);
+        case 'confirm':
+          return await prompts.confirm({ message: request.message, default: request.default }, context);
+        case 'select':
+          return await prompts.select(
+            { message: request.message, default: request.default, choices: [...request.choices] },
+            context,
+          );
+        case 'checkbox':
+          return await prompts.checkbox(
+            {
+              message: request.message,
+              choices: request.choices.map((ch) => ({ ...ch, checked: request.default.includes(ch.value) })),
+              validate: (items) => validate(items.map((i) => i.value)),
+            },
+            context,
+          );
+      }
+    } catch (error) {
+      // Ctrl-C or a closed stdin inside a prompt: the user aborted; nothing was done.
+      if (error instanceof Error && (error.name === 'ExitPromptError' || error.name === 'AbortPromptError')) {
+        throw new AbortError();
+      }
+      throw error;
+    }
+  }
+}

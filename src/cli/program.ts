@@ -1,0 +1,37 @@
+import { Command } from 'commander';
+import { registerInit } from './commands/init.js';
+import { registerList } from './commands/list.js';
+import { registerSynth } from './commands/synth.js';
+import type { Terminal } from './terminal.js';
+import { VERSION } from './version.js';
+
+export interface RunState {
+  code: number;
+  json: boolean;
+}
+
+/** The commander program. Each command file registers itself and lazy-loads its engine. */
+export function buildProgram(t: Terminal, state: RunState): Command {
+  const program = new Command('spec3')
+    .description('Production-grade, multi-stack AWS infrastructure per stage, deployed in phases.')
+    .version(VERSION, '-V, --version')
+    .showHelpAfterError('(run with --help for usage)')
+    .exitOverride()
+    .configureOutput({
+      writeOut: (s) => t.stdout.write(s),
+      writeErr: (s) => t.stderr.write(s),
+    })
+    .addHelpText(
+      'after',
+      `
+Examples:
+  $ spec3 init orders            scaffold a project
+  $ spec3 synth dev              synthesize the dev stage
+  $ spec3 list prod              show the phase plan of prod
+
+Exit codes: 0 success, 1 error, 2 changes or drift found (diff, drift), 130 aborted.`,
+    );
+  for (const register of [registerInit, registerSynth, registerList]) register(program, t, state);
+  for (const command of program.commands) command.exitOverride();
+  return program;
+}

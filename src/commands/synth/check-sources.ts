@@ -1,0 +1,43 @@
+import { stat } from 'node:fs/promises';
+import path from 'node:path';
+import type { FunctionConfig } from '../../config/schema.js';
+import { Spec3Error } from '../../errors.js';
+
+async function exists(p: string, kind: 'file' | 'dir'): Promise<boolean> {
+  try {
+    const s = await stat(p);
+    return kind === 'file' ? s.isFile() : s.isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+/** The file a handler string points at, relative to the function's source directory. */
+export function handlerFiles(fn: Pick<FunctionConfig, 'runtime' | 'handler'>): string[] {
+  const modulePath = fn.handler.slice(0, fn.handler.lastIndexOf('.'));
+  if (fn.runtime.startsWith('python')) return [`${modulePath.replaceAll('.', '/')}.py`];
+  return ['.mjs', '.js', '.cjs'].map((ext) => `${modulePath}${ext}`);
+}
+
+/** Checks that each function's source directory and handler file exist, naming the field on failure. */
+export async function checkSources(functions: readonly FunctionConfig[], projectDir: string, file: string): Promise<void> {
+  for (const [i, fn] of functions.entries()) {
+    const source = path.resolve(projectDir, fn.source);
+    if (!(await exists(source, 'dir'))) {
+      throw new Spec3Error(
+        'FUNCTION_SOURCE_MISSING',
+        `${file}: functions[${i}].source: directory "${fn.source}" of function "${fn.name}" does not exist (looked in ${source}).`,
+        'Create the directory or point "source" at the directory that holds the handler code.',
+      );
+    }
+    const candidates = handlerFiles(fn);
+    const found = await Promise.all(candidates.map((c) => exists(path.join(source, c), 'file')));
+    if (!found.some(Boolean)) {
+      throw new Spec3Error(
+        'FUNCTION_HANDLER_MISSING',
+        `${file}: functions[${i}].handler: "${fn.handler}" needs ${candidates.map((c) => path.join(fn.source, c)).join(' or ')}, which does not exist.`,
+        `Create that file with a "${fn.handler.split('.').pop()}" function, or fix "handler".`,
+      );
+    }
+  }
+}

@@ -1,0 +1,236 @@
+import { z } from 'zod';
+
+/**
+ * The schema of `spec3.config.json`. One source of truth: it validates the file, gives the
+ * TypeScript types, and is exported as the JSON Schema shipped in `schema/` for editor completion.
+ * Every message here is written for the person editing the file.
+ */
+
+export const RUNTIMES = ['python3.13', 'python3.12', 'python3.11', 'nodejs22.x'] as const;
+export const DEFAULT_RUNTIME = 'python3.13';
+/**
+ * Runtimes Lambda no longer lets anyone create functions with, from this date (AWS's runtime
+ * deprecation policy): accepted so existing projects still synthesize, but warned about.
+ */
+export const RUNTIME_CREATE_BLOCKED: Partial<Record<(typeof RUNTIMES)[number], string>> = {
+  'python3.11': '2026-07-31',
+};
+export const LOG_RETENTION_DAYS = [
+  1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
+] as const;
+export const ACCESS_GRANTS = [
+  'table:read',
+  'table:readwrite',
+  'bucket:read',
+  'bucket:readwrite',
+  'queue:send',
+  'queue:consume',
+  'topic:publish',
+] as const;
+export const HTTP_METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'ANY'] as const;
+
+const ACCOUNT = /^\d{12}$/;
+const REGION = /^[a-z]{2}(-gov|-iso[a-z]*)?-[a-z]+-\d$/;
+const EMAIL = /^[^@\s]+@[^@\s]+\.[^@\s]+$/;
+
+const account = z
+  .string({ error: 'expected a 12-digit AWS account id in quotes, e.g. "123456789012"' })
+  .regex(ACCOUNT, { error: 'expected a 12-digit AWS account id, e.g. "123456789012"' });
+
+const region = z
+  .string({ error: 'expected an AWS region name, e.g. "us-east-1"' })
+  .regex(REGION, { error: 'expected an AWS region name, e.g. "us-east-1" or "eu-west-2"' });
+
+const int = (min: number, max: number, what: string) =>
+  z
+    .number({ error: `expected ${what}: a whole number from ${min} to ${max}` })
+    .int({ error: `expected ${what}: a whole number from ${min} to ${max}` })
+    .min(min, { error: `expected ${what} of at least ${min}` })
+    .max(max, { error: `expected ${what} of at most ${max}` });
+
+const bool = (what: string) => z.boolean({ error: `expected true or false (${what})` });
+
+export const lambdaSettingsSchema = z
+  .strictObject({
+    memory: int(128, 10240, 'memory in MB').optional().describe('Memory of each function, in MB.'),
+    timeout: int(1, 900, 'a timeout in seconds').optional().describe('Timeout of each function, in seconds.'),
+  })
+  .describe('Defaults for every function of the stage; a function can override them.');
+
+export const alarmSettingsSchema = z
+  .strictObject({
+    errors: int(1, 100000, 'an error count').optional().describe('Alarm when a function has this many errors in 5 minutes.'),
+    durationPercent: int(1, 100, 'a percentage of the timeout')
+      .optional()
+      .describe("Alarm when a function's p99 duration exceeds this percentage of its timeout."),
+    throttles: int(1, 100000, 'a throttle count').optional().describe('Alarm when a function is throttled this many times in 5 minutes.'),
+  })
+  .describe('Alarm thresholds.');
+
+export const apiSettingsSchema = z
+  .strictObject({
+    throttleRate: z
+      .number({ error: 'expected requests per second, a number greater than 0' })
+      .positive({ error: 'expected requests per second, a number greater than 0' })
+      .optional()
+      .describe('Steady-state request rate limit, per second.'),
+    throttleBurst: int(1, 100000, 'a burst limit').optional().describe('Burst request limit.'),
+  })
+  .describe('API throttling for the stage.');
+
+export const stageSettingsSchema = z
+  .strictObject({
+    account: account.optional().describe('AWS account id the stage deploys to.'),
+    region: region.optional().describe('AWS region the stage deploys to.'),
+    azs: int(1, 3, 'a number of availability zones').optional().describe('Availability zones the VPC spans.'),
+    availabilityZones: z
+      .array(z.string().regex(/^[a-z]{2}(-gov)?-[a-z]+-\d[a-z]$/, { error: 'expected an availability zone name, e.g. "us-west-1b"' }))
+      .min(1)
+      .max(3)
+      .optional()
+      .describe('Zone names, for regions whose zones are not <region>a, b, c (e.g. us-west-1). Overrides azs.'),
+    natGateways: int(0, 3, 'a number of NAT gateways')
+      .optional()
+      .describe('NAT gateways (0 = private subnets without internet egress; one per AZ for high availability).'),
+    lambda: lambdaSettingsSchema.optional(),
+    logRetentionDays: z
+      .union(LOG_RETENTION_DAYS.map((d) => z.literal(d)) as unknown as [z.ZodLiteral<number>, z.ZodLiteral<number>], {
+        error: `expected one of the retention periods CloudWatch Logs allows: ${LOG_RETENTION_DAYS.join(', ')}`,
+      })
+      .optional()
+      .describe('Days CloudWatch Logs keeps function logs.'),
+    alarms: alarmSettingsSchema.optional(),
+    api: apiSettingsSchema.optional(),
+    pointInTimeRecovery: bool('point-in-time recovery for the table').optional().describe('DynamoDB point-in-time recovery (backups).'),
+    waf: bool('WAF on or off').optional().describe('Protect the API with a WAF web ACL.'),
+    retainData: bool('keep data resources when the stage is destroyed')
+      .optional()
+      .describe('Keep the table, bucket and key when the stage is destroyed.'),
+    protected: bool('protect the stage')
+      .optional()
+      .describe('Termination protection, retained data, and a typed confirmation plus a flag to destroy.'),
+    alarmEmail: z
+      .string({ error: 'expected an e-mail address' })
+      .regex(EMAIL, { error: 'expected an e-mail address, e.g. "oncall@example.com"' })
+      .optional()
+      .describe('Address subscribed to the alert topic.'),
+  })
+  .describe('Settings of a stage; any of them can also be given under "defaults".');
+
+const httpTrigger = z.strictObject({
+  type: z.literal('http'),
+  method: z.enum(HTTP_METHODS, { error: `expected one of ${HTTP_METHODS.join(', ')}` }).default('ANY'),
+  path: z
+    .string({ error: 'expected a route path such as "/orders/{id}"' })
+    .regex(/^\/[A-Za-z0-9._~{}\/-]*$/, { error: 'expected a route path starting with "/", such as "/orders/{id}"' }),
+});
+const scheduleTrigger = z.strictObject({
+  type: z.literal('schedule'),
+  expression: z
+    .string({ error: 'expected a schedule such as "rate(5 minutes)" or "cron(0 3 * * ? *)"' })
+    .regex(/^(rate\(\d+ (minute|minutes|hour|hours|day|days)\)|cron\(\S+( \S+){5}\))$/, {
+      error: 'expected "rate(N minutes|hours|days)" or a six-field "cron(...)" expression',
+    }),
+});
+const s3Trigger = z.strictObject({
+  type: z.literal('s3'),
+  prefix: z.string({ error: 'expected a key prefix such as "logs/"' }).optional(),
+  suffix: z.string({ error: 'expected a key suffix such as ".json"' }).optional(),
+});
+const queueTrigger = z.strictObject({
+  type: z.literal('queue'),
+  batchSize: int(1, 10000, 'a batch size').default(10),
+});
+
+export const triggerSchema = z
+  .discriminatedUnion('type', [httpTrigger, scheduleTrigger, s3Trigger, queueTrigger], {
+    error: 'expected a trigger with "type" one of: http, schedule, s3, queue',
+  })
+  .describe('What invokes the function: an HTTP route, a schedule, an object created in the bucket, or the work queue.');
+
+export const functionSchema = z.strictObject({
+  name: z
+    .string({ error: 'expected a function name' })
+    .regex(/^[a-z][a-z0-9-]*[a-z0-9]$/, {
+      error: 'expected lowercase letters, digits and hyphens, starting with a letter, e.g. "log-processor"',
+    })
+    .describe('Short name; the deployed function is <project>-<stage>-<name>.'),
+  runtime: z.enum(RUNTIMES, { error: `expected one of ${RUNTIMES.join(', ')}` }).default(DEFAULT_RUNTIME),
+  handler: z
+    .string({ error: 'expected a handler such as "orders.handlers.api.handler"' })
+    .regex(/^[A-Za-z_][\w/-]*(\.[A-Za-z_]\w*)+$/, {
+      error: 'expected "<module path>.<function>", e.g. "orders.handlers.api.handler"',
+    })
+    .describe('Python: <package>.handlers.<module>.handler; Node.js: <file>.<export>.'),
+  source: z.string({ error: 'expected a directory path relative to the config file' }).min(1).default('src').describe('Source directory, relative to the config file.'),
+  requirements: z
+    .string({ error: 'expected a file path relative to the config file' })
+    .min(1)
+    .default('requirements.txt')
+    .describe('Python requirements file, relative to the config file; installed into the bundle when it lists anything.'),
+  memory: int(128, 10240, 'memory in MB').optional().describe('Overrides the stage default.'),
+  timeout: int(1, 900, 'a timeout in seconds').optional().describe('Overrides the stage default.'),
+  access: z
+    .array(z.enum(ACCESS_GRANTS, { error: `expected one of ${ACCESS_GRANTS.join(', ')}` }))
+    .default([])
+    .describe('What the function may use; it gets only these permissions.'),
+  triggers: z.array(triggerSchema).default([]),
+  environment: z
+    .record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, { error: 'expected an environment variable name' }), z.string({ error: 'expected a string value' }))
+    .default({})
+    .describe('Extra environment variables (never secrets: they end up in the template).'),
+});
+
+export const featuresSchema = z
+  .strictObject({
+    api: z
+      .strictObject({
+        type: z.enum(['rest', 'http'], { error: 'expected "rest" (API Gateway REST API) or "http" (HTTP API)' }).default('rest'),
+        cors: z.array(z.string()).default(['*']).describe('Allowed origins.'),
+      })
+      .optional()
+      .describe('An API Gateway in front of the functions with HTTP triggers.'),
+    vpc: bool('create the VPC').default(true).describe('A VPC per stage (network stack).'),
+    pipeline: z
+      .strictObject({
+        github: z
+          .string({ error: 'expected "owner/repository"' })
+          .regex(/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/, { error: 'expected "owner/repository", e.g. "acme/orders"' }),
+        branch: z.string().default('main'),
+      })
+      .optional()
+      .describe('Deploy from GitHub Actions with OIDC.'),
+  })
+  .default({ vpc: true });
+
+export const configSchema = z
+  .strictObject({
+    $schema: z.string().optional(),
+    project: z
+      .string({ error: 'expected a project name' })
+      .regex(/^[a-z][a-z0-9-]*[a-z0-9]$/, {
+        error: 'expected lowercase letters, digits and hyphens, starting with a letter, e.g. "orders"',
+      })
+      .max(20, { error: 'expected at most 20 characters (it prefixes every resource name)' })
+      .describe('Project name; prefixes every stack and resource.'),
+    defaults: stageSettingsSchema.default({}),
+    stages: z
+      .record(
+        z.string().regex(/^[a-z][a-z0-9]{0,9}$/, {
+          error: 'expected a stage name of lowercase letters and digits, at most 10 characters, e.g. "dev"',
+        }),
+        stageSettingsSchema,
+      )
+      .refine((stages) => Object.keys(stages).length > 0, { error: 'expected at least one stage, e.g. "dev"' }),
+    functions: z.array(functionSchema).default([]),
+    features: featuresSchema,
+  })
+  .describe('spec3 project configuration.');
+
+export type Spec3ConfigInput = z.input<typeof configSchema>;
+export type Spec3Config = z.output<typeof configSchema>;
+export type StageSettings = z.output<typeof stageSettingsSchema>;
+export type FunctionConfig = z.output<typeof functionSchema>;
+export type TriggerConfig = z.output<typeof triggerSchema>;
+export type Runtime = (typeof RUNTIMES)[number];
+export type AccessGrant = (typeof ACCESS_GRANTS)[number];

@@ -1,0 +1,65 @@
+import { App, Tags } from 'aws-cdk-lib';
+import type { ResolvedFunction, ResolvedStage } from '../config/resolve.js';
+import type { Spec3Config } from '../config/schema.js';
+import { availabilityZones } from './azs.js';
+import { ApiStack, routesOf } from './stacks/api-stack.js';
+import { ComputeStack } from './stacks/compute-stack.js';
+import { IntegrationsStack, needsIntegrations } from './stacks/integrations-stack.js';
+import { MessagingStack } from './stacks/messaging-stack.js';
+import { MonitoringStack } from './stacks/monitoring-stack.js';
+import { NetworkStack } from './stacks/network-stack.js';
+import { SecurityStack } from './stacks/security-stack.js';
+import { StorageStack } from './stacks/storage-stack.js';
+import type { Spec3Stack } from './spec3-stack.js';
+import { Wiring } from './wiring.js';
+
+export interface AppInput {
+  readonly stage: ResolvedStage;
+  readonly functions: readonly ResolvedFunction[];
+  readonly features: Spec3Config['features'];
+  /** Function name -> directory with its bundled code. */
+  readonly assets: ReadonlyMap<string, string>;
+  /** Where the cloud assembly is written. */
+  readonly outdir: string;
+}
+
+export interface BuiltApp {
+  readonly app: App;
+  readonly stacks: readonly Spec3Stack[];
+}
+
+/**
+ * Builds the embedded CDK app for one stage: the stacks of every phase, in phase order, each
+ * created only when the stage has something for it. No I/O here beyond what CDK does at synth.
+ */
+export function buildApp(input: AppInput): BuiltApp {
+  const { stage } = input;
+  const app = new App({
+    outdir: input.outdir,
+    // AZ names come from the stage, so synth never needs an AWS lookup.
+    context: { [`availability-zones:account=${stage.account}:region=${stage.region}`]: availabilityZones(stage) },
+  });
+  const wiring = new Wiring();
+  const base = { stage, wiring };
+  const stacks: Spec3Stack[] = [];
+
+  if (input.features.vpc) stacks.push(new NetworkStack(app, base));
+  stacks.push(new SecurityStack(app, base));
+  stacks.push(new StorageStack(app, base));
+  stacks.push(new MessagingStack(app, { ...base, functions: input.functions }));
+
+  if (input.functions.length > 0) stacks.push(new ComputeStack(app, { ...base, functions: input.functions, assets: input.assets }));
+  if (input.features.api && routesOf(input.functions).length > 0) {
+    stacks.push(new ApiStack(app, { ...base, api: input.features.api, functions: input.functions }));
+  }
+  stacks.push(new MonitoringStack(app, { ...base, functions: input.functions, api: input.features.api }));
+
+  if (needsIntegrations(input.functions)) stacks.push(new IntegrationsStack(app, { ...base, functions: input.functions }));
+
+  // Dashboards take no tags in CloudFormation (cfn-lint E3002), though aws-cdk-lib would add them.
+  const untaggable = { excludeResourceTypes: ['AWS::CloudWatch::Dashboard'] };
+  Tags.of(app).add('project', stage.project, untaggable);
+  Tags.of(app).add('stage', stage.name, untaggable);
+  Tags.of(app).add('managed-by', 'spec3', untaggable);
+  return { app, stacks };
+}

@@ -1,0 +1,26 @@
+/**
+ * The phase map: which stack deploys in which phase. A stack may read values only from stacks of
+ * its own or an earlier phase (checked at synth, see phase-check.ts); that ordering is what breaks
+ * the Compute -> Security -> Storage -> Compute cycle of a modular CDK app.
+ */
+export const PHASES = ['foundation', 'app', 'integrations'] as const;
+export type Phase = (typeof PHASES)[number];
+
+export const STACK_PHASES = {
+  network: 'foundation',
+  security: 'foundation',
+  storage: 'foundation',
+  messaging: 'foundation',
+  compute: 'app',
+  api: 'app',
+  monitoring: 'app',
+  integrations: 'integrations',
+} as const satisfies Record<string, Phase>;
+
+export type StackKind = keyof typeof STACK_PHASES;
+
+export const phaseIndex = (phase: Phase): number => PHASES.indexOf(phase);
+
+export function isPhase(value: string): value is Phase {
+  return (PHASES as readonly string[]).includes(value);
+}

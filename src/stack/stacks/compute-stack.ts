@@ -1,0 +1,153 @@
+import {
+  Duration,
+  aws_dynamodb as dynamodb,
+  aws_iam as iam,
+  aws_kms as kms,
+  aws_lambda as lambda,
+  aws_logs as logs,
+  aws_s3 as s3,
+  aws_sns as sns,
+  aws_sqs as sqs,
+} from 'aws-cdk-lib';
+import type { Construct } from 'constructs';
+import type { ResolvedFunction } from '../../config/resolve.js';
+import type { Runtime } from '../../config/schema.js';
+import { grantsOf } from '../grants.js';
+import { functionName } from '../naming.js';
+import { dataRemovalPolicy } from '../removal.js';
+import { Spec3Stack, type StackInput } from '../spec3-stack.js';
+
+export interface ComputeStackInput extends StackInput {
+  readonly functions: readonly ResolvedFunction[];
+  /** Function name -> directory holding its bundled code (prepared before synth). */
+  readonly assets: ReadonlyMap<string, string>;
+}
+
+const RUNTIMES: Record<Runtime, lambda.Runtime> = {
+  'python3.13': lambda.Runtime.PYTHON_3_13,
+  'python3.12': lambda.Runtime.PYTHON_3_12,
+  'python3.11': lambda.Runtime.PYTHON_3_11,
+  'nodejs22.x': lambda.Runtime.NODEJS_22_X,
+};
+
+/** Shared imports of foundation resources, created once per stack. */
+class Foundation {
+  constructor(private readonly stack: Spec3Stack) {}
+  private memo = new Map<string, unknown>();
+  private once<T>(id: string, make: () => T): T {
+    if (!this.memo.has(id)) this.memo.set(id, make());
+    return this.memo.get(id) as T;
+  }
+  value = (kind: 'storage' | 'messaging' | 'security', key: string) =>
+    this.once(`${kind}/${key}`, () => this.stack.wiring.consume(this.stack, kind, key));
+  key = () => this.once('key', () => kms.Key.fromKeyArn(this.stack, 'DataKey', this.value('security', 'key-arn')));
+  table = () =>
+    this.once('table', () =>
+      dynamodb.Table.fromTableAttributes(this.stack, 'Table', {
+        tableArn: this.value('storage', 'table-arn'),
+        encryptionKey: this.key(),
+        grantIndexPermissions: true,
+      }),
+    );
+  bucket = () =>
+    this.once('bucket', () =>
+      s3.Bucket.fromBucketAttributes(this.stack, 'DataBucket', {
+        bucketArn: this.value('storage', 'bucket-arn'),
+        bucketName: this.value('storage', 'bucket-name'),
+        encryptionKey: this.key(),
+      }),
+    );
+  queue = () => this.once('queue', () => sqs.Queue.fromQueueArn(this.stack, 'WorkQueue', this.value('messaging', 'work-queue-arn')));
+  topic = () => this.once('topic', () => sns.Topic.fromTopicArn(this.stack, 'AlertTopic', this.value('messaging', 'alert-topic-arn')));
+  dlq = () =>
+    this.once('dlq', () => sqs.Queue.fromQueueArn(this.stack, 'FunctionsDlq', this.value('messaging', 'functions-dlq-arn')));
+}
+
+/**
+ * Phase app. One Lambda per configured function: its own role with only the grants it asked for,
+ * its own log group with the stage's retention, X-Ray tracing, failed async invocations to the DLQ.
+ */
+export class ComputeStack extends Spec3Stack {
+  constructor(scope: Construct, input: ComputeStackInput) {
+    super(scope, 'compute', input, 'Lambda functions');
+    const { stage } = input;
+    const foundation = new Foundation(this);
+    const basePolicy = iam.ManagedPolicy.fromManagedPolicyArn(
+      this,
+      'FunctionBasePolicy',
+      foundation.value('security', 'function-base-policy-arn'),
+    );
+
+    for (const fn of input.functions) {
+      const name = functionName({ project: stage.project, stage: stage.name }, fn.name);
+      const id = fn.name.replace(/(^|-)([a-z0-9])/g, (_, __, c: string) => c.toUpperCase());
+      const logGroup = new logs.LogGroup(this, `${id}Logs`, {
+        logGroupName: `/aws/lambda/${name}`,
+        retention: stage.logRetentionDays as logs.RetentionDays,
+        removalPolicy: dataRemovalPolicy(stage),
+      });
+      const role = new iam.Role(this, `${id}Role`, {
+        assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+        description: `Execution role of ${name}`,
+        managedPolicies: [basePolicy],
+      });
+      logGroup.grantWrite(role);
+
+      const code = input.assets.get(fn.name);
+      if (!code) throw new Error(`No bundled code for function "${fn.name}"`);
+      const func = new lambda.Function(this, id, {
+        functionName: name,
+        description: `${stage.project} ${fn.name} (${stage.name})`,
+        runtime: RUNTIMES[fn.runtime],
+        handler: fn.handler,
+        code: lambda.Code.fromAsset(code),
+        memorySize: fn.memory,
+        timeout: Duration.seconds(fn.timeout),
+        role,
+        logGroup,
+        tracing: lambda.Tracing.ACTIVE,
+        deadLetterQueue: foundation.dlq(),
+        environment: {
+          STAGE: stage.name,
+          PROJECT: stage.project,
+          TABLE_NAME: foundation.value('storage', 'table-name'),
+          BUCKET_NAME: foundation.value('storage', 'bucket-name'),
+          QUEUE_URL: foundation.value('messaging', 'work-queue-url'),
+          TOPIC_ARN: foundation.value('messaging', 'alert-topic-arn'),
+          ...fn.environment,
+        },
+      });
+
+      for (const grant of grantsOf(fn)) {
+        switch (grant) {
+          case 'table:read':
+            foundation.table().grantReadData(role);
+            break;
+          case 'table:readwrite':
+            foundation.table().grantReadWriteData(role);
+            break;
+          case 'bucket:read':
+            foundation.bucket().grantRead(role);
+            break;
+          case 'bucket:readwrite':
+            foundation.bucket().grantReadWrite(role);
+            break;
+          case 'queue:send':
+            foundation.queue().grantSendMessages(role);
+            break;
+          case 'queue:consume':
+            foundation.queue().grantConsumeMessages(role);
+            break;
+          case 'topic:publish':
+            foundation.topic().grantPublish(role);
+            // The topic is encrypted with the stage key; publishing needs the key too.
+            foundation.key().grant(role, 'kms:Decrypt', 'kms:GenerateDataKey*');
+            break;
+        }
+      }
+
+      this.wiring.publish(this, `fn-${fn.name}-arn`, func.functionArn);
+      this.wiring.publish(this, `fn-${fn.name}-name`, func.functionName);
+    }
+  }
+}

@@ -1,0 +1,83 @@
+import { aws_ssm as ssm } from 'aws-cdk-lib';
+import { Spec3Error } from '../errors.js';
+import { parameterName } from './naming.js';
+import { phaseIndex, type StackKind } from './phases.js';
+import type { Spec3Stack } from './spec3-stack.js';
+
+/**
+ * Cross-stack values travel through SSM parameters, never CloudFormation exports: the producer
+ * writes `/spec3/<project>/<stage>/<stack>/<key>`, the consumer reads it with an SSM-typed template
+ * parameter. So a producer can always be updated (no "export in use" lock), and a stack of a later
+ * phase can point back at any earlier one. Reading from a later phase is refused right here.
+ */
+export class Wiring {
+  private readonly stacks = new Map<StackKind, Spec3Stack>();
+  private readonly published = new Set<string>();
+
+  register(stack: Spec3Stack): void {
+    this.stacks.set(stack.kind, stack);
+  }
+
+  has(kind: StackKind): boolean {
+    return this.stacks.has(kind);
+  }
+
+  /** Makes `value` readable by other stacks under `key`. */
+  publish(producer: Spec3Stack, key: string, value: string, description?: string): void {
+    const name = this.parameter(producer.kind, producer, key);
+    this.published.add(name);
+    new ssm.StringParameter(producer, `Out-${key.replace(/[^A-Za-z0-9]/g, '-')}`, {
+      parameterName: name,
+      stringValue: value,
+      description: description ?? `${key} of ${producer.stackName}, read by later stacks`,
+      simpleName: false,
+    });
+  }
+
+  /**
+   * Returns a token for the value `producerKind` published under `key`. Adds a stack dependency
+   * so that deploy order (and `cdk deploy --all`) follows the reference.
+   */
+  consume(consumer: Spec3Stack, producerKind: StackKind, key: string): string {
+    const producer = this.stacks.get(producerKind);
+    if (!producer) {
+      throw new Spec3Error(
+        'STACK_REFERENCE_MISSING',
+        `Stack ${consumer.stackName} reads "${key}" from the ${producerKind} stack, which this stage does not have.`,
+        'Enable the feature that creates that stack, or remove what needs it.',
+      );
+    }
+    const name = this.parameter(producerKind, consumer, key);
+    if (!this.published.has(name)) {
+      throw new Spec3Error(
+        'STACK_REFERENCE_MISSING',
+        `Stack ${consumer.stackName} reads "${key}" from ${producer.stackName}, which does not publish it.`,
+        `Publish it in the ${producerKind} stack with wiring.publish(...), or read a key it publishes.`,
+      );
+    }
+    if (phaseIndex(producer.phase) > phaseIndex(consumer.phase)) {
+      throw laterPhaseError(consumer.stackName, consumer.phase, producer.stackName, producer.phase, key);
+    }
+    if (producer !== consumer) consumer.addStackDependency(producer, `reads ${key} through SSM`);
+    return ssm.StringParameter.valueForStringParameter(consumer, name);
+  }
+
+  private parameter(kind: StackKind, scope: Spec3Stack, key: string): string {
+    return parameterName({ project: scope.stage.project, stage: scope.stage.name }, kind, key);
+  }
+}
+
+export function laterPhaseError(
+  from: string,
+  fromPhase: string,
+  to: string,
+  toPhase: string,
+  what: string,
+): Spec3Error {
+  return new Spec3Error(
+    'PHASE_ORDER',
+    `Stack ${from} (phase ${fromPhase}) references ${to} (phase ${toPhase}, a later phase) through ${what}. ` +
+      `A stack may only use stacks of its own or an earlier phase.`,
+    `Move the resource that needs ${to} into a stack of phase ${toPhase} or later (wiring that points back at earlier phases belongs in the integrations stack).`,
+  );
+}

@@ -1,0 +1,69 @@
+import { PassThrough } from 'node:stream';
+import { describe, expect, it } from 'vitest';
+import { main } from '../../src/cli/main.js';
+import { writeProject } from '../helpers/project.js';
+import { useTempDirs } from '../helpers/tmp.js';
+
+const tempDir = useTempDirs();
+
+async function runCli(argv: string[], cwd = process.cwd(), env: Record<string, string> = {}) {
+  const stdout = new PassThrough();
+  const stderr = new PassThrough();
+  let out = '';
+  let err = '';
+  stdout.on('data', (d) => (out += d));
+  stderr.on('data', (d) => (err += d));
+  const code = await main(argv, { cwd, env: { NO_COLOR: '1', ...env }, stdin: new PassThrough(), stdout, stderr });
+  return { code, out, err };
+}
+
+describe('spec3 (in-process)', () => {
+  it('--help lists every command and the exit codes', async () => {
+    const { code, out } = await runCli(['--help']);
+    expect(code).toBe(0);
+    for (const command of ['init', 'synth', 'list']) expect(out).toMatch(new RegExp(`\\n  ${command}\\b`));
+    expect(out).toContain('Exit codes: 0 success, 1 error, 2 changes or drift found (diff, drift), 130 aborted.');
+  });
+
+  it.each(['init', 'synth', 'list'])('%s --help shows examples and exit codes', async (command) => {
+    const { code, out } = await runCli([command, '--help']);
+    expect(code).toBe(0);
+    expect(out).toContain('Examples:');
+    expect(out).toContain('Exit codes:');
+  });
+
+  it('rejects an unknown command and a missing argument with exit 1', async () => {
+    const unknown = await runCli(['deploy-all']);
+    expect(unknown.code).toBe(1);
+    expect(unknown.err).toContain("error: unknown command 'deploy-all'");
+    const missing = await runCli(['synth']);
+    expect(missing.code).toBe(1);
+    expect(missing.err).toContain("error: missing required argument 'stage'");
+  });
+
+  it('prints a named error with its hint, and the same as JSON under --json', async () => {
+    const dir = await tempDir();
+    const plain = await runCli(['synth', 'dev'], dir);
+    expect(plain.code).toBe(1);
+    expect(plain.err).toBe(`✖ No spec3.config.json in ${dir}.\n  Run spec3 from your project directory, pass --config <file>, or create a project with \`spec3 init\`.\n`);
+    const json = await runCli(['synth', 'dev', '--json'], dir);
+    expect(json.code).toBe(1);
+    expect(JSON.parse(json.out)).toEqual({
+      error: {
+        code: 'CONFIG_NOT_FOUND',
+        message: `No spec3.config.json in ${dir}.`,
+        hint: 'Run spec3 from your project directory, pass --config <file>, or create a project with `spec3 init`.',
+      },
+    });
+  });
+
+  it('list prints the plan as text and as JSON', async () => {
+    const dir = await tempDir();
+    await writeProject(dir);
+    const text = await runCli(['list', 'dev'], dir);
+    expect(text.code).toBe(0);
+    expect(text.out.split('\n').slice(0, 4)).toEqual(['orders dev  account 123456789012  us-east-1', '', '1. foundation', expect.stringMatching(/^ {3}orders-dev-network +\d+ resources$/)]);
+    const json = await runCli(['list', 'dev', '--json'], dir);
+    expect(JSON.parse(json.out).phases.map((p: { phase: string }) => p.phase)).toEqual(['foundation', 'app', 'integrations']);
+  });
+});

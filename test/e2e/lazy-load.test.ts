@@ -1,0 +1,36 @@
+import { fileURLToPath } from 'node:url';
+import { execa } from 'execa';
+import { describe, expect, it } from 'vitest';
+
+const main = new URL('../../dist/cli/main.js', import.meta.url).href;
+
+/** Which heavy CommonJS packages a run of the built CLI left in require.cache. */
+async function heavyModulesAfter(argv: string[], cwd: string): Promise<string[]> {
+  const script = `
+    import { createRequire } from 'node:module';
+    import { PassThrough } from 'node:stream';
+    const { main } = await import(${JSON.stringify(main)});
+    await main(${JSON.stringify(argv)}, { stdout: new PassThrough(), stderr: new PassThrough(), env: { CI: '1' } });
+    const loaded = Object.keys(createRequire(import.meta.url).cache);
+    console.log(JSON.stringify(['aws-cdk-lib', 'constructs'].filter((m) => loaded.some((f) => f.includes('/node_modules/' + m + '/')))));
+  `;
+  const r = await execa('node', ['--input-type=module', '-e', script], { cwd });
+  return JSON.parse(r.stdout);
+}
+
+describe('lazy loading (built CLI)', () => {
+  const here = fileURLToPath(new URL('.', import.meta.url));
+
+  it('--help and a config error load no aws-cdk-lib', async () => {
+    expect(await heavyModulesAfter(['--help'], here)).toEqual([]);
+    expect(await heavyModulesAfter(['synth', 'dev'], here)).toEqual([]);
+  });
+
+  it('the probe does see aws-cdk-lib once a command needs it', async () => {
+    // Guards the check above: the same probe must report the library when it is loaded.
+    const script = `import { createRequire } from 'node:module'; await import('aws-cdk-lib');
+      console.log(Object.keys(createRequire(import.meta.url).cache).some((f) => f.includes('/node_modules/aws-cdk-lib/')));`;
+    const r = await execa('node', ['--input-type=module', '-e', script], { cwd: here });
+    expect(r.stdout).toBe('true');
+  });
+});

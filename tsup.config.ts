@@ -1,0 +1,17 @@
+import { defineConfig } from 'tsup';
+
+// Each command is its own entry so `spec3 --help` loads only the CLI shell;
+// aws-cdk-lib and the SDK stay external and are imported lazily by the commands that need them.
+export default defineConfig({
+  entry: {
+    'cli/main': 'src/cli/main.ts',
+  },
+  format: ['esm'],
+  target: 'node20',
+  platform: 'node',
+  splitting: true,
+  sourcemap: true,
+  clean: true,
+  dts: false,
+  outDir: 'dist',
+});
