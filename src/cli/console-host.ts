@@ -1,3 +1,4 @@
+import { PassThrough } from 'node:stream';
 import { Chalk, type ChalkInstance } from 'chalk';
 import type { AnswerOf, AskRequest, IoHost, Spec3Event } from '../context.js';
 import { AbortError, Spec3Error } from '../errors.js';
@@ -50,7 +51,11 @@ export class ConsoleHost implements IoHost {
 
   private async prompt(request: AskRequest): Promise<unknown> {
     const prompts = await import('@inquirer/prompts');
-    const context = { input: this.terminal.stdin, output: this.terminal.stderr, clearPromptOnDone: false };
+    // A prompt ends its output stream when it closes; Node spares only the real stdio from that.
+    // Each prompt therefore writes into its own pipe that never ends the terminal's stderr.
+    const output = new PassThrough();
+    output.pipe(this.terminal.stderr, { end: false });
+    const context = { input: this.terminal.stdin, output, clearPromptOnDone: false };
     // Each request kind validates its own answer type; the prompt only needs "message or true".
     const check = request.validate as ((value: unknown) => string | undefined) | undefined;
     const validate = (value: unknown): string | true => check?.(value) ?? true;
@@ -81,6 +86,8 @@ export class ConsoleHost implements IoHost {
         throw new AbortError();
       }
       throw error;
+    } finally {
+      output.unpipe(this.terminal.stderr);
     }
   }
 }

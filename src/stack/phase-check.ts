@@ -5,7 +5,13 @@ import { laterPhaseError } from './wiring.js';
 
 function phaseOf(tags: Record<string, string>, stackName: string): Phase {
   const phase = tags['spec3:phase'];
-  if (!phase || !isPhase(phase)) throw new Error(`Stack ${stackName} has no spec3:phase tag`);
+  if (!phase || !isPhase(phase)) {
+    throw new Spec3Error(
+      'STACK_WITHOUT_PHASE',
+      `Stack ${stackName} has no spec3:phase tag, so its deploy order is unknown.`,
+      'Create every stack of the embedded app as a Spec3Stack (src/stack/spec3-stack.ts).',
+    );
+  }
   return phase;
 }
 
@@ -17,6 +23,21 @@ function findImports(node: unknown, out: string[]): void {
       else findImports(value, out);
     }
   }
+}
+
+/**
+ * CDK refuses a reference that would make two stacks depend on each other before spec3 sees the
+ * assembly; for spec3 stacks that is always a reference into a later phase, so it gets that name.
+ */
+export function asPhaseError(error: unknown): unknown {
+  const message = error instanceof Error ? error.message : '';
+  if (!/cyclic reference/.test(message)) return error;
+  return new Spec3Error(
+    'PHASE_ORDER',
+    `A stack references a stack of a later phase, which would make the two depend on each other: ${message}`,
+    'Move the resource that needs the later stack into a stack of that phase or later (wiring that points back at earlier phases belongs in the integrations stack).',
+    { cause: error },
+  );
 }
 
 /**

@@ -1,7 +1,7 @@
 import { aws_ssm as ssm } from 'aws-cdk-lib';
 import { Spec3Error } from '../errors.js';
-import { parameterName } from './naming.js';
-import { phaseIndex, type StackKind } from './phases.js';
+import { parameterName, stackName } from './naming.js';
+import { STACK_PHASES, phaseIndex, type StackKind } from './phases.js';
 import type { Spec3Stack } from './spec3-stack.js';
 
 /**
@@ -39,6 +39,12 @@ export class Wiring {
    * so that deploy order (and `cdk deploy --all`) follows the reference.
    */
   consume(consumer: Spec3Stack, producerKind: StackKind, key: string): string {
+    // The phase rule comes first: a stack of a later phase does not exist yet while an earlier one is built.
+    const producerPhase = STACK_PHASES[producerKind];
+    if (phaseIndex(producerPhase) > phaseIndex(consumer.phase)) {
+      const producerName = stackName({ project: consumer.stage.project, stage: consumer.stage.name }, producerKind);
+      throw laterPhaseError(consumer.stackName, consumer.phase, producerName, producerPhase, key);
+    }
     const producer = this.stacks.get(producerKind);
     if (!producer) {
       throw new Spec3Error(
@@ -54,9 +60,6 @@ export class Wiring {
         `Stack ${consumer.stackName} reads "${key}" from ${producer.stackName}, which does not publish it.`,
         `Publish it in the ${producerKind} stack with wiring.publish(...), or read a key it publishes.`,
       );
-    }
-    if (phaseIndex(producer.phase) > phaseIndex(consumer.phase)) {
-      throw laterPhaseError(consumer.stackName, consumer.phase, producer.stackName, producer.phase, key);
     }
     if (producer !== consumer) consumer.addStackDependency(producer, `reads ${key} through SSM`);
     return ssm.StringParameter.valueForStringParameter(consumer, name);

@@ -1,18 +1,27 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { execa, type Result } from 'execa';
+import { execa } from 'execa';
 
 export const BIN = fileURLToPath(new URL('../../bin/spec3.js', import.meta.url));
 const DIST = fileURLToPath(new URL('../../dist/cli/main.js', import.meta.url));
 
 /** Runs the built binary as a user would. The suite is run by `npm test`, which builds first. */
-export async function spec3(args: readonly string[], cwd: string, env: Record<string, string> = {}): Promise<Result> {
+export interface RunResult {
+  readonly exitCode: number;
+  readonly stdout: string;
+  readonly stderr: string;
+  /** stdout and stderr interleaved: the failure message of an assertion. */
+  readonly all: string;
+}
+
+/** Runs any command, never throwing on a non-zero exit. */
+export async function sh(file: string, args: readonly string[], cwd: string, env: Record<string, string> = {}): Promise<RunResult> {
+  const r = await execa(file, args, { cwd, reject: false, all: true, env, extendEnv: true });
+  return { exitCode: r.exitCode ?? -1, stdout: String(r.stdout), stderr: String(r.stderr), all: String(r.all) };
+}
+
+/** Runs the built binary as a user would in CI. The suite is run by `npm test`, which builds first. */
+export async function spec3(args: readonly string[], cwd: string, env: Record<string, string> = {}): Promise<RunResult> {
   if (!existsSync(DIST)) throw new Error('dist/ is missing: run `npm run build` (npm test does it) before the e2e tests');
-  return execa('node', [BIN, ...args], {
-    cwd,
-    reject: false,
-    all: true,
-    env: { CI: '1', NO_COLOR: '1', ...env },
-    extendEnv: true,
-  });
+  return sh('node', [BIN, ...args], cwd, { CI: '1', NO_COLOR: '1', ...env });
 }

@@ -1,9 +1,8 @@
-import { readdir, readFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
 import path from 'node:path';
-import { execa } from 'execa';
-import { describe, expect, it } from 'vitest';
-import { useTempDirs } from '../helpers/tmp.js';
-import { spec3 } from './helpers.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sh, spec3 } from './helpers.js';
 
 const STAGES = ['dev', 'staging', 'prod'] as const;
 
@@ -12,13 +11,19 @@ const STAGES = ['dev', 'staging', 'prod'] as const;
  * for every stage with no edits, cfn-lint over every template, and the project's own tests.
  */
 describe('init -> synth -> cfn-lint (built binary)', () => {
-  const tempDir = useTempDirs();
+  // One directory for the whole file: the steps build on each other, like a user's session.
+  let parent: string;
   let project: string;
+  beforeAll(async () => {
+    parent = await mkdtemp(path.join(os.tmpdir(), 'spec3-e2e-'));
+  });
+  afterAll(async () => {
+    await rm(parent, { recursive: true, force: true });
+  });
   const synthesized: Record<string, { outDir: string; phases: { phase: string; stacks: { name: string; template: string }[] }[] }> = {};
 
 
   it('init --yes writes a project without asking anything', async () => {
-    const parent = await tempDir();
     project = path.join(parent, 'orders');
     const result = await spec3(['init', project, '--yes', '--no-git'], parent);
     expect(result.exitCode, result.all).toBe(0);
@@ -50,16 +55,16 @@ describe('init -> synth -> cfn-lint (built binary)', () => {
       synthesized[stage]!.phases.flatMap((p) => p.stacks.map((s) => path.join(synthesized[stage]!.outDir, s.template))),
     );
     expect(templates).toHaveLength(24);
-    const lint = await execa('cfn-lint', ['--format', 'parseable', ...templates], { reject: false, all: true });
+    const lint = await sh('cfn-lint', ['--format', 'parseable', ...templates], parent);
     // cfn-lint's exit code is a bit mask: 2 errors, 4 warnings, 8 informational.
-    const errors = (lint.all ?? '').split('\n').filter((line) => /:E\d{4}:/.test(line));
+    const errors = lint.all.split('\n').filter((line) => /:E\d{4}:/.test(line));
     expect(errors, lint.all).toEqual([]);
     expect(lint.exitCode & 2, lint.all).toBe(0);
     expect(lint.exitCode & 1, `cfn-lint failed to run: ${lint.all}`).toBe(0);
   });
 
   it("passes the generated project's own Python tests", async () => {
-    const result = await execa('python3', ['-m', 'unittest', 'discover', '-s', 'tests', '-t', '.'], { cwd: project, reject: false, all: true });
+    const result = await sh('python3', ['-m', 'unittest', 'discover', '-s', 'tests', '-t', '.'], project);
     expect(result.exitCode, result.all).toBe(0);
     expect(result.all).toMatch(/\nOK/);
     expect(result.all).toMatch(/Ran [1-9]\d* tests?/);
@@ -78,11 +83,11 @@ describe('init -> synth -> cfn-lint (built binary)', () => {
     expect(unknown.exitCode).toBe(1);
     expect(unknown.stderr).toContain('✖ Unknown stage "qa": spec3.config.json defines "dev", "staging", "prod".');
 
-    const other = await tempDir();
-    await execa('cp', ['-r', `${project}/.`, other]);
+    const other = path.join(parent, 'broken');
+    await sh('cp', ['-r', project, other], parent);
     const config = JSON.parse(await readFile(path.join(other, 'spec3.config.json'), 'utf8'));
     config.stages.dev.account = '42';
-    await import('node:fs/promises').then((fs) => fs.writeFile(path.join(other, 'spec3.config.json'), JSON.stringify(config)));
+    await writeFile(path.join(other, 'spec3.config.json'), JSON.stringify(config));
     const broken = await spec3(['synth', 'dev', '--json'], other);
     expect(broken.exitCode).toBe(1);
     expect(JSON.parse(broken.stdout)).toMatchObject({

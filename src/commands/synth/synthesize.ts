@@ -56,6 +56,13 @@ export async function synthesize(options: SynthesizeOptions, ctx: Pick<Context, 
   const functions = resolveFunctions(config, stage);
   const shownFile = path.relative(ctx.cwd, loaded.file) || loaded.file;
   await checkSources(functions, dir, shownFile);
+  if (stage.waf) {
+    ctx.io.emit({
+      code: 'WAF_NOT_AVAILABLE',
+      level: 'warn',
+      message: `Stage ${stage.name} asks for WAF, but this version of spec3 creates no web ACL yet; the API is protected by throttling only.`,
+    });
+  }
   for (const fn of functions) {
     const blocked = RUNTIME_CREATE_BLOCKED[fn.runtime];
     if (blocked) {
@@ -86,13 +93,18 @@ export async function synthesize(options: SynthesizeOptions, ctx: Pick<Context, 
   try {
     await prepareOutDir(outDir);
     // aws-cdk-lib is loaded only here, never for --help or config errors.
-    const [{ buildApp }, { checkPhases }, { planFromAssembly }] = await Promise.all([
+    const [{ buildApp }, { asPhaseError, checkPhases }, { planFromAssembly }] = await Promise.all([
       import('../../stack/app.js'),
       import('../../stack/phase-check.js'),
       import('../../stack/plan.js'),
     ]);
     const { app } = buildApp({ stage, functions, features: config.features, assets, outdir: outDir });
-    const assembly = app.synth();
+    let assembly;
+    try {
+      assembly = app.synth();
+    } catch (error) {
+      throw asPhaseError(error);
+    }
     checkPhases(assembly);
     return { loaded, stage, outDir, phases: planFromAssembly(assembly) };
   } finally {

@@ -78,7 +78,8 @@ export class ApiStack extends Spec3Stack {
         corsPreflight: { allowOrigins: input.api.cors, allowMethods: [apigwv2.CorsHttpMethod.ANY] },
         createDefaultStage: false,
       });
-      api.addStage('Default', {
+      // Not 'Default': CDK drops that path segment from logical ids, colliding with the API itself.
+      api.addStage('Stage', {
         autoDeploy: true,
         throttle: { rateLimit: stage.api.throttleRate, burstLimit: stage.api.throttleBurst },
       });

@@ -62,6 +62,19 @@ describe('synth', () => {
       'Function api: AWS Lambda stopped creating python3.11 functions on 2026-07-31; set "runtime" to "python3.13" in spec3.config.json.',
     );
   });
+
+  it('says that a stage asking for WAF gets no web ACL yet', async () => {
+    const dir = await tempDir();
+    await writeProject(dir);
+    const prod = new TestIo();
+    await synth({ stage: 'prod' }, { cwd: dir, io: prod });
+    expect(prod.events.filter((e) => e.code === 'WAF_NOT_AVAILABLE').map((e) => e.message)).toEqual([
+      'Stage prod asks for WAF, but this version of spec3 creates no web ACL yet; the API is protected by throttling only.',
+    ]);
+    const dev = new TestIo();
+    await synth({ stage: 'dev' }, { cwd: dir, io: dev });
+    expect(dev.codes()).not.toContain('WAF_NOT_AVAILABLE');
+  });
 });
 
 describe('list', () => {
