@@ -108,7 +108,7 @@ async function buildBundle(
     await rm(staging, { recursive: true, force: true });
     throw error;
   }
-  ctx.io.emit({ code: 'BUNDLE_BUILT', level: 'info', message: `Bundled ${fn.name} from ${fn.source}` });
+  ctx.io.emit({ code: 'BUNDLE_BUILT', level: 'info', message: `Bundled ${fn.source} (${fn.runtime})` });
   return target;
 }
 
