@@ -34,3 +34,23 @@ export const STAGE_PRESETS: Readonly<Record<string, StageSettings>> = {
 };
 
 export const DEFAULT_STAGES = ['dev', 'staging', 'prod'] as const;
+
+/**
+ * A stage's settings before validation of what is required: built-in base < preset for the stage's
+ * name < the config's `defaults` < the stage's own block. Nested blocks merge field by field.
+ */
+export function layeredSettings(stageName: string, defaults: StageSettings | undefined, own: StageSettings | undefined): StageSettings {
+  const out: Record<string, unknown> = {};
+  for (const layer of [BASE_SETTINGS, STAGE_PRESETS[stageName], defaults, own]) {
+    if (!layer) continue;
+    for (const [key, value] of Object.entries(layer)) {
+      if (value === undefined) continue;
+      const prev = out[key];
+      out[key] =
+        typeof value === 'object' && value !== null && !Array.isArray(value) && typeof prev === 'object' && prev !== null
+          ? { ...prev, ...value }
+          : value;
+    }
+  }
+  return out as StageSettings;
+}

@@ -1,6 +1,6 @@
 import { Spec3Error } from '../errors.js';
-import { BASE_SETTINGS, STAGE_PRESETS } from './presets.js';
-import type { FunctionConfig, Spec3Config, StageSettings } from './schema.js';
+import { layeredSettings } from './presets.js';
+import type { FunctionConfig, Spec3Config } from './schema.js';
 import { CONFIG_FILE } from './load.js';
 
 /** A stage with every setting decided: what the embedded CDK app is built from. */
@@ -29,22 +29,6 @@ export interface ResolvedFunction extends FunctionConfig {
   readonly timeout: number;
 }
 
-function merge(...layers: (StageSettings | undefined)[]): StageSettings {
-  const out: Record<string, unknown> = {};
-  for (const layer of layers) {
-    if (!layer) continue;
-    for (const [key, value] of Object.entries(layer)) {
-      if (value === undefined) continue;
-      const prev = out[key];
-      out[key] =
-        typeof value === 'object' && value !== null && typeof prev === 'object' && prev !== null
-          ? { ...prev, ...value }
-          : value;
-    }
-  }
-  return out as StageSettings;
-}
-
 export function stageNames(config: Spec3Config): string[] {
   return Object.keys(config.stages);
 }
@@ -62,7 +46,7 @@ export function resolveStage(config: Spec3Config, stageName: string): ResolvedSt
       `Use one of those, or add "${stageName}" under "stages" in ${CONFIG_FILE}.`,
     );
   }
-  const s = merge(BASE_SETTINGS, STAGE_PRESETS[stageName], config.defaults, own);
+  const s = layeredSettings(stageName, config.defaults, own);
   for (const field of ['account', 'region'] as const) {
     if (!s[field]) {
       throw new Spec3Error(

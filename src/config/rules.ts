@@ -1,7 +1,7 @@
 import { Spec3Error } from '../errors.js';
 import { NAME_LIMITS, bucketName, functionName } from '../stack/naming.js';
-import { BASE_SETTINGS, STAGE_PRESETS } from './presets.js';
-import type { Spec3Config } from './schema.js';
+import { layeredSettings } from './presets.js';
+import { isPython, type Spec3Config } from './schema.js';
 
 /**
  * Rules that span fields, checked once after the schema: duplicates, features a trigger needs,
@@ -20,7 +20,7 @@ export function checkConfigRules(config: Spec3Config, file: string): void {
       problems.push(`${at}.name: "${fn.name}" is already the name of functions[${first}]; function names must be unique.`);
     } else seen.set(fn.name, i);
 
-    if (fn.runtime.startsWith('python') && !/^[A-Za-z_]\w*(\.[A-Za-z_]\w*)+$/.test(fn.handler)) {
+    if (isPython(fn.runtime) && !/^[A-Za-z_]\w*(\.[A-Za-z_]\w*)+$/.test(fn.handler)) {
       problems.push(`${at}.handler: "${fn.handler}" is not a Python handler; expected "<package>.handlers.<module>.handler".`);
     }
 
@@ -56,19 +56,18 @@ export function checkConfigRules(config: Spec3Config, file: string): void {
         );
       }
     }
-    const account = own.account ?? config.defaults.account ?? '123456789012';
-    const region = own.region ?? config.defaults.region ?? 'us-east-1';
-    const bucket = bucketName({ ...scope, account, region });
+    const settings = layeredSettings(stage, config.defaults, own);
+    // A missing account or region is reported when the stage is resolved; until then, measure with stand-ins.
+    const bucket = bucketName({ ...scope, account: settings.account ?? '123456789012', region: settings.region ?? 'us-east-1' });
     if (bucket.length > NAME_LIMITS.bucket) {
       problems.push(
         `${file}: stages.${stage}: the bucket name "${bucket}" is ${bucket.length} characters; S3 allows ${NAME_LIMITS.bucket}. Shorten the project or stage name.`,
       );
     }
-    const preset = { ...BASE_SETTINGS, ...STAGE_PRESETS[stage], ...config.defaults, ...own };
-    const azs = preset.availabilityZones?.length ?? preset.azs;
-    if (preset.natGateways > azs) {
+    const azs = settings.availabilityZones?.length ?? settings.azs!;
+    if (settings.natGateways! > azs) {
       problems.push(
-        `${file}: stages.${stage}.natGateways: ${preset.natGateways} NAT gateways for ${azs} availability zones; set natGateways to ${azs} or fewer.`,
+        `${file}: stages.${stage}.natGateways: ${settings.natGateways} NAT gateways for ${azs} availability zones; set natGateways to ${azs} or fewer.`,
       );
     }
   }

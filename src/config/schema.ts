@@ -8,6 +8,9 @@ import { z } from 'zod';
 
 export const RUNTIMES = ['python3.13', 'python3.12', 'python3.11', 'nodejs22.x'] as const;
 export const DEFAULT_RUNTIME = 'python3.13';
+
+/** Python runtimes bundle with pip and name handlers by module path. */
+export const isPython = (runtime: string): boolean => runtime.startsWith('python');
 /**
  * Runtimes Lambda no longer lets anyone create functions with, from this date (AWS's runtime
  * deprecation policy): accepted so existing projects still synthesize, but warned about.

@@ -44,6 +44,14 @@ describe('resolveStage', () => {
     expect(resolveStage(c, 'dev')).toMatchObject({ azs: 2, availabilityZones: ['us-west-1b', 'us-west-1c'] });
   });
 
+  it("replaces a list from defaults with the stage's list instead of mixing them", () => {
+    const c = config({
+      defaults: { availabilityZones: ['us-west-1a', 'us-west-1b', 'us-west-1c'] },
+      stages: { dev: { account: '123456789012', region: 'us-west-1', availabilityZones: ['us-west-1b', 'us-west-1c'] } },
+    });
+    expect(resolveStage(c, 'dev')).toMatchObject({ azs: 2, availabilityZones: ['us-west-1b', 'us-west-1c'] });
+  });
+
   it('names the known stages when the stage is unknown', () => {
     expect(() => resolveStage(config(), 'qa')).toThrow('Unknown stage "qa": spec3.config.json defines "dev", "staging", "prod".');
   });

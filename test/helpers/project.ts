@@ -1,6 +1,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { Spec3ConfigInput } from '../../src/config/schema.js';
+import { handlerFiles } from '../../src/commands/synth/check-sources.js';
+import { DEFAULT_RUNTIME, type Spec3ConfigInput } from '../../src/config/schema.js';
 
 /** The five functions of the original system, wired to fitting triggers. */
 export const SAMPLE_FUNCTIONS = [
@@ -49,7 +50,7 @@ export async function writeProject(dir: string, config: Spec3ConfigInput = sampl
   await writeFile(path.join(dir, 'spec3.config.json'), JSON.stringify(config, null, 2));
   for (const fn of config.functions ?? []) {
     const source = path.join(dir, fn.source ?? 'src');
-    const file = path.join(source, `${fn.handler.slice(0, fn.handler.lastIndexOf('.')).replaceAll('.', '/')}.py`);
+    const file = path.join(source, handlerFiles({ runtime: fn.runtime ?? DEFAULT_RUNTIME, handler: fn.handler })[0]!);
     await mkdir(path.dirname(file), { recursive: true });
     await writeFile(file, 'def handler(event, context):\n    return {"ok": True}\n');
   }

@@ -1,9 +1,8 @@
 import path from 'node:path';
 import type { Context } from '../../context.js';
 import { DEFAULT_STAGES } from '../../config/presets.js';
-import { DEFAULT_RUNTIME, RUNTIME_CREATE_BLOCKED, RUNTIMES, type Runtime } from '../../config/schema.js';
+import { DEFAULT_RUNTIME, isPython, RUNTIME_CREATE_BLOCKED, RUNTIMES, type Runtime } from '../../config/schema.js';
 import { Spec3Error } from '../../errors.js';
-import { isPython } from './config.js';
 import type { ApiType, InitAnswers, InitOptions, StageAnswer } from './types.js';
 import {
   sanitizeProjectName,

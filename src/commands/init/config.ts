@@ -1,4 +1,4 @@
-import type { AccessGrant, Runtime, Spec3ConfigInput } from '../../config/schema.js';
+import { isPython, type AccessGrant, type Spec3ConfigInput } from '../../config/schema.js';
 import type { InitAnswers } from './types.js';
 
 type FunctionInput = NonNullable<Spec3ConfigInput['functions']>[number];
@@ -47,8 +47,6 @@ const FUNCTIONS: readonly FunctionSpec[] = [
 export const moduleName = (fn: string): string => fn.replace(/-/g, '_');
 /** `my-orders` -> `my_orders`: the Python package the handlers live in. */
 export const packageName = (project: string): string => project.replace(/-/g, '_');
-
-export const isPython = (runtime: Runtime): boolean => runtime.startsWith('python');
 
 export function handlerFor(answers: Pick<InitAnswers, 'project' | 'runtime'>, fn: string): string {
   return isPython(answers.runtime)

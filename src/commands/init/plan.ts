@@ -1,7 +1,7 @@
 import { composeOverlays, renderPartial, type PlannedFile, type TemplateTree } from '../../templates/plan.js';
 import type { TemplateVars } from '../../templates/render.js';
-import { ALL_FUNCTIONS, buildConfig, functionNames, handlerFor, isPython, moduleName, packageName } from './config.js';
-import type { Runtime } from '../../config/schema.js';
+import { ALL_FUNCTIONS, buildConfig, functionNames, handlerFor, moduleName, packageName } from './config.js';
+import { isPython, type Runtime } from '../../config/schema.js';
 import type { InitAnswers } from './types.js';
 
 export const CONFIG_PATH = 'spec3.config.json';

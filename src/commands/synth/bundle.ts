@@ -2,7 +2,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import { cp, mkdir, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { Context } from '../../context.js';
-import type { FunctionConfig } from '../../config/schema.js';
+import { isPython, type FunctionConfig } from '../../config/schema.js';
 import { Spec3Error } from '../../errors.js';
 
 /** Files never shipped in a function bundle. */
@@ -38,7 +38,7 @@ export function requirementLines(text: string): string[] {
 }
 
 async function readRequirements(projectDir: string, fn: BundleOptions['functions'][number]): Promise<string> {
-  if (!fn.runtime.startsWith('python')) return '';
+  if (!isPython(fn.runtime)) return '';
   try {
     return await readFile(path.resolve(projectDir, fn.requirements), 'utf8');
   } catch (error) {
@@ -58,23 +58,28 @@ export async function bundleFunctions(
   options: BundleOptions,
   ctx: Pick<Context, 'io'>,
 ): Promise<Map<string, string>> {
-  const byKey = new Map<string, Promise<string>>();
+  // Functions that share runtime, source and requirements share one bundle: hashed and built once.
+  const byInputs = new Map<string, Promise<string>>();
   const result = new Map<string, string>();
   for (const fn of options.functions) {
-    const sourceDir = path.resolve(options.projectDir, fn.source);
-    const files = await listFiles(sourceDir);
-    const requirements = await readRequirements(options.projectDir, fn);
-    const hash = createHash('sha256').update(`${fn.runtime}\0${requirementLines(requirements).join('\n')}\0`);
-    for (const file of files) hash.update(file).update('\0').update(await readFile(path.join(sourceDir, file))).update('\0');
-    const key = hash.digest('hex').slice(0, 16);
-    let pending = byKey.get(key);
+    const inputs = [fn.runtime, path.resolve(options.projectDir, fn.source), isPython(fn.runtime) ? fn.requirements : ''].join('\0');
+    let pending = byInputs.get(inputs);
     if (!pending) {
-      pending = buildBundle(options, fn, sourceDir, files, requirements, key, ctx);
-      byKey.set(key, pending);
+      pending = bundleOne(options, fn, ctx);
+      byInputs.set(inputs, pending);
     }
     result.set(fn.name, await pending);
   }
   return result;
+}
+
+async function bundleOne(options: BundleOptions, fn: BundleOptions['functions'][number], ctx: Pick<Context, 'io'>): Promise<string> {
+  const sourceDir = path.resolve(options.projectDir, fn.source);
+  const files = await listFiles(sourceDir);
+  const requirements = await readRequirements(options.projectDir, fn);
+  const hash = createHash('sha256').update(`${fn.runtime}\0${requirementLines(requirements).join('\n')}\0`);
+  for (const file of files) hash.update(file).update('\0').update(await readFile(path.join(sourceDir, file))).update('\0');
+  return buildBundle(options, fn, sourceDir, files, requirements, hash.digest('hex').slice(0, 16), ctx);
 }
 
 async function buildBundle(

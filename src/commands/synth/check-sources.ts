@@ -1,6 +1,6 @@
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
-import type { FunctionConfig } from '../../config/schema.js';
+import { isPython, type FunctionConfig } from '../../config/schema.js';
 import { Spec3Error } from '../../errors.js';
 
 async function exists(p: string, kind: 'file' | 'dir'): Promise<boolean> {
@@ -15,7 +15,7 @@ async function exists(p: string, kind: 'file' | 'dir'): Promise<boolean> {
 /** The file a handler string points at, relative to the function's source directory. */
 export function handlerFiles(fn: Pick<FunctionConfig, 'runtime' | 'handler'>): string[] {
   const modulePath = fn.handler.slice(0, fn.handler.lastIndexOf('.'));
-  if (fn.runtime.startsWith('python')) return [`${modulePath.replaceAll('.', '/')}.py`];
+  if (isPython(fn.runtime)) return [`${modulePath.replaceAll('.', '/')}.py`];
   return ['.mjs', '.js', '.cjs'].map((ext) => `${modulePath}${ext}`);
 }
 
