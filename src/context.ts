@@ -19,6 +19,11 @@ interface AskBase<T> {
   readonly message: string;
   /** The answer taken under `--yes`, in CI, or when the user just presses enter. */
   readonly default: T;
+  /**
+   * The answer when nobody can be asked (no terminal, or CI). Without it the host refuses rather
+   * than guess, so a question that guards something destructive leaves it out.
+   */
+  readonly unattended?: T;
   /** Returns an error message for an unacceptable answer, or undefined. */
   readonly validate?: (value: T) => string | undefined;
 }

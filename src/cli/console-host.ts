@@ -20,6 +20,8 @@ export interface HostOptions {
 export class ConsoleHost implements IoHost {
   readonly chalk: ChalkInstance;
   readonly events: Spec3Event[] = [];
+  /** A live view (e.g. a task list) that takes events while it is on screen; returns true if it drew the event. */
+  view: ((event: Spec3Event) => boolean) | undefined;
 
   constructor(
     private readonly terminal: Terminal,
@@ -31,6 +33,7 @@ export class ConsoleHost implements IoHost {
   emit(event: Spec3Event): void {
     this.events.push(event);
     if (this.options.json) return;
+    if (this.view?.(event)) return;
     if (event.level === 'debug' && !this.options.verbose) return;
     const c = this.chalk;
     const mark = { debug: c.dim('·'), info: c.cyan('›'), warn: c.yellow('!'), success: c.green('✔') }[event.level];
@@ -40,6 +43,7 @@ export class ConsoleHost implements IoHost {
   async ask<R extends AskRequest>(request: R): Promise<AnswerOf<R>> {
     if (this.options.yes) return request.default;
     if (!isInteractive(this.terminal)) {
+      if (request.unattended !== undefined) return request.unattended as AnswerOf<R>;
       throw new Spec3Error(
         'NEEDS_ANSWER',
         `${request.message} — cannot ask: no interactive terminal.`,

@@ -1,6 +1,10 @@
 import { Command } from 'commander';
+import { registerBootstrap } from './commands/bootstrap.js';
+import { registerDeploy } from './commands/deploy.js';
+import { registerDestroy } from './commands/destroy.js';
 import { registerInit } from './commands/init.js';
 import { registerList } from './commands/list.js';
+import { registerStatus } from './commands/status.js';
 import { registerSynth } from './commands/synth.js';
 import type { Terminal } from './terminal.js';
 import { VERSION } from './version.js';
@@ -31,7 +35,7 @@ Examples:
 
 Exit codes: 0 success, 1 error, 2 changes or drift found (diff, drift), 130 aborted.`,
     );
-  for (const register of [registerInit, registerSynth, registerList]) register(program, t, state);
+  for (const register of [registerInit, registerSynth, registerList, registerBootstrap, registerDeploy, registerStatus, registerDestroy]) register(program, t, state);
   for (const command of program.commands) command.exitOverride();
   return program;
 }

@@ -7,6 +7,8 @@ import { CONFIG_FILE } from './load.js';
 export interface ResolvedStage {
   readonly project: string;
   readonly name: string;
+  /** CDK bootstrap qualifier; undefined means the CDK default. */
+  readonly qualifier: string | undefined;
   readonly account: string;
   readonly region: string;
   readonly azs: number;
@@ -58,6 +60,7 @@ export function resolveStage(config: Spec3Config, stageName: string): ResolvedSt
   }
   return {
     project: config.project,
+    qualifier: config.qualifier,
     name: stageName,
     account: s.account!,
     region: s.region!,

@@ -216,6 +216,11 @@ export const configSchema = z
       })
       .max(20, { error: 'expected at most 20 characters (it prefixes every resource name)' })
       .describe('Project name; prefixes every stack and resource.'),
+    qualifier: z
+      .string()
+      .regex(/^[a-z0-9]{1,10}$/, { error: 'expected 1 to 10 lowercase letters or digits, e.g. "hnb659fds" (the CDK default)' })
+      .optional()
+      .describe('CDK bootstrap qualifier of the accounts this project deploys to (default "hnb659fds", as `cdk bootstrap`).'),
     defaults: stageSettingsSchema.default({}),
     stages: z
       .record(

@@ -1,4 +1,4 @@
-import { Stack } from 'aws-cdk-lib';
+import { DefaultStackSynthesizer, Stack } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import type { ResolvedStage } from '../config/resolve.js';
 import { stackName } from './naming.js';
@@ -32,6 +32,7 @@ export class Spec3Stack extends Stack {
       description: `${description} (spec3 ${input.stage.project}/${input.stage.name})`,
       // CDK's metadata resource is an unsupported type on local emulators and carries nothing of ours.
       analyticsReporting: false,
+      ...(input.stage.qualifier ? { synthesizer: new DefaultStackSynthesizer({ qualifier: input.stage.qualifier }) } : {}),
     });
     this.kind = kind;
     this.phase = STACK_PHASES[kind];

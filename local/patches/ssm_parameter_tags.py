@@ -1,0 +1,38 @@
+"""
+AWS::SSM::Parameter with Tags cannot be created.
+
+Bug: in a template, an SSM parameter's Tags are a map ({"project": "demo"}), unlike most resource
+types' list of Key/Value pairs. moto hands the map to PutParameter, which expects the list, and
+fails with "TypeError: string indices must be integers" (an HTML 500 on CreateStack).
+
+Fix: the map is turned into the Key/Value list before moto creates or updates the parameter.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from moto.ssm.models import Parameter
+
+from . import require
+
+
+def _as_tag_list(cloudformation_json: dict[str, Any]) -> dict[str, Any]:
+    properties = cloudformation_json.get("Properties") or {}
+    tags = properties.get("Tags")
+    if not isinstance(tags, dict):
+        return cloudformation_json
+    listed = [{"Key": key, "Value": value} for key, value in tags.items()]
+    return {**cloudformation_json, "Properties": {**properties, "Tags": listed}}
+
+
+def apply() -> None:
+    require((Parameter, "create_from_cloudformation_json"))
+    original = Parameter.create_from_cloudformation_json.__func__
+
+    def create_from_cloudformation_json(
+        cls: type[Parameter], resource_name: str, cloudformation_json: Any, *args: Any, **kwargs: Any
+    ) -> Parameter:
+        return original(cls, resource_name, _as_tag_list(cloudformation_json), *args, **kwargs)
+
+    Parameter.create_from_cloudformation_json = classmethod(create_from_cloudformation_json)

@@ -1,0 +1,103 @@
+import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
+import { GetBucketEncryptionCommand, GetBucketLocationCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
+import { Upload } from '@aws-sdk/lib-storage';
+import { AssetManifest, AssetPublishing, EventType, type ClientOptions, type IAws } from '@aws-cdk/cdk-assets-lib';
+import { Spec3Error } from '../errors.js';
+import type { AwsClients } from './clients.js';
+
+/**
+ * cdk-assets' view of AWS, served by spec3's one client factory: same credentials, endpoint,
+ * retries, and the bootstrap publishing roles assumed the way the CDK CLI assumes them.
+ */
+class SharedAws implements IAws {
+  constructor(private readonly aws: AwsClients) {}
+
+  private as(options: ClientOptions): AwsClients {
+    return options.assumeRoleArn ? this.aws.withRole(options.assumeRoleArn, 'spec3-assets') : this.aws;
+  }
+
+  async discoverPartition(): Promise<string> {
+    return (await this.discoverCurrentAccount()).partition;
+  }
+
+  async discoverDefaultRegion(): Promise<string> {
+    return this.aws.region;
+  }
+
+  async discoverCurrentAccount() {
+    return account(this.aws);
+  }
+
+  async discoverTargetAccount(options: ClientOptions) {
+    return account(this.as(options));
+  }
+
+  async s3Client(options: ClientOptions) {
+    const client = this.as(options).s3();
+    return {
+      getBucketEncryption: (input: never) => client.send(new GetBucketEncryptionCommand(input)),
+      getBucketLocation: (input: never) => client.send(new GetBucketLocationCommand(input)),
+      listObjectsV2: (input: never) => client.send(new ListObjectsV2Command(input)),
+      upload: (input: never) => new Upload({ client, params: input }).done(),
+    } as never;
+  }
+
+  async ecrClient(): Promise<never> {
+    throw new Spec3Error('ASSET_UNSUPPORTED', 'This stage has a container image asset; spec3 publishes file assets only.');
+  }
+
+  async secretsManagerClient(): Promise<never> {
+    throw new Spec3Error('ASSET_UNSUPPORTED', 'Assets that read Secrets Manager are not supported.');
+  }
+}
+
+async function account(aws: AwsClients) {
+  const out = await aws.sts().send(new GetCallerIdentityCommand({}));
+  return { accountId: out.Account ?? '', partition: out.Arn?.split(':')[1] ?? 'aws' };
+}
+
+export interface PublishReport {
+  readonly published: number;
+  readonly found: number;
+}
+
+/**
+ * Publishes the file assets (Lambda code, large templates) of the given asset manifests with the
+ * official CDK asset library. Already-published assets are found by key and not uploaded again.
+ */
+export async function publishAssets(
+  aws: AwsClients,
+  manifestFiles: readonly string[],
+  onProgress?: (message: string) => void,
+): Promise<PublishReport> {
+  const report = { published: 0, found: 0 };
+  const sharedAws = new SharedAws(aws);
+  await Promise.all(
+    [...new Set(manifestFiles)].map(async (file) => {
+      const manifest = AssetManifest.fromFile(file);
+      const publishing = new AssetPublishing(manifest, {
+        aws: sharedAws,
+        publishInParallel: true,
+        throwOnError: false,
+        subprocessOutputDestination: 'ignore',
+        progressListener: {
+          onPublishEvent(type, event) {
+            if (type === EventType.FOUND) report.found += 1;
+            if (type === EventType.UPLOAD) report.published += 1;
+            if (type === EventType.UPLOAD || type === EventType.FAIL) onProgress?.(event.message);
+          },
+        },
+      });
+      await publishing.publish();
+      if (publishing.hasFailures) {
+        const first = publishing.failures[0]!;
+        throw new Spec3Error(
+          'ASSET_PUBLISH_FAILED',
+          `Publishing ${first.asset.id.assetId} failed: ${first.error.message}`,
+          'Check that the stage is bootstrapped (`spec3 bootstrap <stage>`) and the credentials may write to its assets bucket.',
+        );
+      }
+    }),
+  );
+  return report;
+}

@@ -1,0 +1,116 @@
+import {
+  CreateChangeSetCommand,
+  DeleteChangeSetCommand,
+  DescribeChangeSetCommand,
+  type Change,
+  type DescribeChangeSetCommandOutput,
+} from '@aws-sdk/client-cloudformation';
+import type { AwsClients } from '../clients.js';
+import { sleep } from './wait.js';
+
+export interface ResourceChange {
+  readonly action: string;
+  readonly logicalId: string;
+  readonly type: string;
+  /** 'True' | 'False' | 'Conditional' for modifications. */
+  readonly replacement?: string;
+}
+
+export interface ChangeSetInput {
+  readonly stackName: string;
+  readonly create: boolean;
+  readonly templateBody?: string;
+  readonly templateUrl?: string;
+  readonly tags: Readonly<Record<string, string>>;
+  readonly roleArn?: string;
+  /** Explicit parameters; template defaults apply to the rest. */
+  readonly parameters?: readonly StackParameter[];
+}
+
+export interface StackParameter {
+  readonly key: string;
+  /** The value, or undefined to keep the value the stack has now. */
+  readonly value?: string;
+}
+
+export type ChangeSetResult =
+  | { readonly kind: 'ready'; readonly id: string; readonly createdAt: Date; readonly changes: readonly ResourceChange[] }
+  | { readonly kind: 'empty' }
+  | { readonly kind: 'failed'; readonly reason: string };
+
+const EMPTY = /didn't contain changes|No updates are to be performed|submitted information didn't contain/i;
+
+/** Creates a change set and waits until CloudFormation has computed it. */
+export async function createChangeSet(
+  aws: AwsClients,
+  input: ChangeSetInput,
+  poll: { pollMs: number; maxPollMs: number; signal?: AbortSignal },
+): Promise<ChangeSetResult> {
+  const cfn = aws.cloudFormation();
+  const created = await cfn.send(
+    new CreateChangeSetCommand({
+      StackName: input.stackName,
+      ChangeSetName: `spec3-${Date.now()}`,
+      ChangeSetType: input.create ? 'CREATE' : 'UPDATE',
+      ...(input.templateUrl ? { TemplateURL: input.templateUrl } : { TemplateBody: input.templateBody }),
+      Capabilities: ['CAPABILITY_IAM', 'CAPABILITY_NAMED_IAM', 'CAPABILITY_AUTO_EXPAND'],
+      Tags: Object.entries(input.tags).map(([Key, Value]) => ({ Key, Value })),
+      ...(input.roleArn ? { RoleARN: input.roleArn } : {}),
+      ...(input.parameters
+        ? {
+            Parameters: input.parameters.map((p) =>
+              p.value === undefined ? { ParameterKey: p.key, UsePreviousValue: true } : { ParameterKey: p.key, ParameterValue: p.value },
+            ),
+          }
+        : {}),
+      Description: 'spec3 deploy',
+    }),
+  );
+  const id = created.Id!;
+  let interval = poll.pollMs;
+  for (;;) {
+    const first = await cfn.send(new DescribeChangeSetCommand({ ChangeSetName: id, StackName: input.stackName }));
+    if (first.Status === 'CREATE_COMPLETE') {
+      return { kind: 'ready', id, createdAt: first.CreationTime ?? new Date(), changes: await allChanges(aws, id, input.stackName, first) };
+    }
+    if (first.Status === 'FAILED') {
+      const reason = first.StatusReason ?? 'unknown reason';
+      // An empty change set is "no changes", not a failure; remove it so it does not pile up.
+      await cfn.send(new DeleteChangeSetCommand({ ChangeSetName: id, StackName: input.stackName })).catch(() => undefined);
+      return EMPTY.test(reason) ? { kind: 'empty' } : { kind: 'failed', reason };
+    }
+    await sleep(interval, poll.signal);
+    interval = Math.min(poll.maxPollMs, Math.round(interval * 1.5));
+  }
+}
+
+async function allChanges(
+  aws: AwsClients,
+  id: string,
+  stackName: string,
+  first: DescribeChangeSetCommandOutput,
+): Promise<ResourceChange[]> {
+  const changes: Change[] = [...(first.Changes ?? [])];
+  let token = first.NextToken;
+  while (token) {
+    const page = await aws.cloudFormation().send(new DescribeChangeSetCommand({ ChangeSetName: id, StackName: stackName, NextToken: token }));
+    changes.push(...(page.Changes ?? []));
+    token = page.NextToken;
+  }
+  return changes
+    .map((c) => c.ResourceChange)
+    .filter((c): c is NonNullable<typeof c> => Boolean(c))
+    .map((c) => ({
+      action: c.Action ?? 'Unknown',
+      logicalId: c.LogicalResourceId ?? '',
+      type: c.ResourceType ?? '',
+      ...(c.Replacement ? { replacement: c.Replacement } : {}),
+    }));
+}
+
+/** "3 to add, 1 to modify (1 replaced), 0 to remove". */
+export function summarizeChanges(changes: readonly ResourceChange[]): string {
+  const count = (action: string) => changes.filter((c) => c.action === action).length;
+  const replaced = changes.filter((c) => c.action === 'Modify' && c.replacement === 'True').length;
+  return `${count('Add')} to add, ${count('Modify')} to modify${replaced ? ` (${replaced} replaced)` : ''}, ${count('Remove')} to remove`;
+}

@@ -1,0 +1,109 @@
+import { DeleteStackCommand, ExecuteChangeSetCommand, UpdateTerminationProtectionCommand } from '@aws-sdk/client-cloudformation';
+import { Spec3Error } from '../../errors.js';
+import type { AwsClients } from '../clients.js';
+import { createChangeSet, type ResourceChange, type StackParameter } from './change-set.js';
+import { describeStack, isFailedCreate, isInProgress, isStuck, type DeployedStack } from './stacks.js';
+import { stuckError } from './stuck.js';
+import { waitForStack, type ResourceEvent } from './wait.js';
+
+export interface StackDeployInput {
+  readonly name: string;
+  readonly templateBody?: string;
+  readonly templateUrl?: string;
+  readonly tags: Readonly<Record<string, string>>;
+  readonly terminationProtection: boolean;
+  readonly executionRoleArn?: string;
+  readonly parameters?: readonly StackParameter[];
+}
+
+export interface StackDeployHooks {
+  readonly pollMs: number;
+  readonly maxPollMs: number;
+  readonly signal?: AbortSignal;
+  /** Called once the change set is known, before it runs. */
+  readonly onChanges?: (changes: readonly ResourceChange[]) => void;
+  readonly onEvent?: (event: ResourceEvent) => void;
+  /** Called when the engine has to wait for, or replace, the stack first. */
+  readonly onNotice?: (message: string) => void;
+}
+
+export type StackDeployOutcome = {
+  readonly action: 'created' | 'updated' | 'no-changes';
+  readonly changes: readonly ResourceChange[];
+  readonly stack: DeployedStack;
+};
+
+/**
+ * Deploys one stack through a change set: waits out an operation already running on it, replaces
+ * a stack whose creation failed, creates and executes the change set, and waits for the result.
+ * A failure throws STACK_FAILED with the reasons taken from the stack's events.
+ */
+export async function deployStack(
+  aws: AwsClients,
+  input: StackDeployInput,
+  current: DeployedStack | undefined,
+  hooks: StackDeployHooks,
+): Promise<StackDeployOutcome> {
+  const cfn = aws.cloudFormation();
+  const poll = { pollMs: hooks.pollMs, maxPollMs: hooks.maxPollMs, ...(hooks.signal ? { signal: hooks.signal } : {}) };
+  let deployed = current;
+  if (deployed && isInProgress(deployed.status)) {
+    hooks.onNotice?.(`${input.name} is ${deployed.status}; waiting for it to finish first`);
+    deployed = (await waitForStack(aws, input.name, { ...poll, since: new Date() })).stack;
+  }
+  if (deployed && isStuck(deployed.status)) throw stuckError(deployed);
+  if (deployed && isFailedCreate(deployed.status)) {
+    // Nothing of a failed create is worth keeping, and CloudFormation cannot update it.
+    hooks.onNotice?.(`${input.name} is ${deployed.status} after a failed create; deleting it to create it again`);
+    await cfn.send(new DeleteStackCommand({ StackName: deployed.id }));
+    const gone = await waitForStack(aws, deployed.id, { ...poll, since: new Date() });
+    if (gone.stack && gone.stack.status !== 'DELETE_COMPLETE') throw stuckError(gone.stack);
+    deployed = undefined;
+  }
+
+  const changeSet = await createChangeSet(
+    aws,
+    {
+      stackName: input.name,
+      create: !deployed,
+      ...(input.templateUrl ? { templateUrl: input.templateUrl } : { templateBody: input.templateBody }),
+      tags: input.tags,
+      ...(input.executionRoleArn ? { roleArn: input.executionRoleArn } : {}),
+      ...(input.parameters ? { parameters: input.parameters } : {}),
+    },
+    poll,
+  );
+  if (changeSet.kind === 'failed') {
+    throw new Spec3Error('CHANGE_SET_FAILED', `${input.name}: CloudFormation rejected the change set: ${changeSet.reason}`);
+  }
+  if (changeSet.kind === 'empty') {
+    const stack = await syncTerminationProtection(aws, deployed!, input.terminationProtection);
+    return { action: 'no-changes', changes: [], stack };
+  }
+  hooks.onChanges?.(changeSet.changes);
+  await cfn.send(new ExecuteChangeSetCommand({ ChangeSetName: changeSet.id, StackName: input.name }));
+  const result = await waitForStack(aws, input.name, { ...poll, since: changeSet.createdAt, ...(hooks.onEvent ? { onEvent: hooks.onEvent } : {}) });
+  const final = result.stack;
+  const ok = final && (final.status === 'CREATE_COMPLETE' || final.status === 'UPDATE_COMPLETE');
+  if (!ok) {
+    const reasons = result.failures.length > 0 ? result.failures : [final?.reason ?? 'no reason reported'];
+    throw new Spec3Error(
+      'STACK_FAILED',
+      `${input.name} failed: ${final?.status ?? 'stack is gone'}\n  ${reasons.join('\n  ')}`,
+      final?.status === 'ROLLBACK_COMPLETE'
+        ? 'Fix the cause above and deploy again; spec3 replaces the rolled-back stack.'
+        : 'Fix the cause above and deploy again; the stack was rolled back to its previous state.',
+    );
+  }
+  const stack = await syncTerminationProtection(aws, final, input.terminationProtection);
+  return { action: deployed ? 'updated' : 'created', changes: changeSet.changes, stack };
+}
+
+/** Change sets do not carry termination protection; it is set on the stack afterwards. */
+async function syncTerminationProtection(aws: AwsClients, stack: DeployedStack, wanted: boolean): Promise<DeployedStack> {
+  if (stack.terminationProtection === wanted) return stack;
+  await aws
+    .cloudFormation()
+    .send(new UpdateTerminationProtectionCommand({ StackName: stack.name, EnableTerminationProtection: wanted }));
+  return (await describeStack(aws, stack.name)) ?? stack;
+}

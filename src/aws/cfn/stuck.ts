@@ -1,0 +1,22 @@
+import { Spec3Error } from '../../errors.js';
+import type { DeployedStack } from './stacks.js';
+
+/** The named error for a stack only an operator can unblock, with the recovery step. */
+export function stuckError(stack: DeployedStack): Spec3Error {
+  const why = stack.reason ? `: ${stack.reason}` : '';
+  if (stack.status === 'UPDATE_ROLLBACK_FAILED') {
+    return new Spec3Error(
+      'STACK_ROLLBACK_FAILED',
+      `${stack.name} is UPDATE_ROLLBACK_FAILED${why}`,
+      `Fix the resource that could not roll back, then run \`aws cloudformation continue-update-rollback --stack-name ${stack.name}\` (add --resources-to-skip for resources that cannot be restored) and deploy again.`,
+    );
+  }
+  if (stack.status === 'DELETE_FAILED') {
+    return new Spec3Error(
+      'STACK_DELETE_FAILED',
+      `${stack.name} is DELETE_FAILED${why}`,
+      `Remove what blocks the delete (often a non-empty bucket or a resource used elsewhere), then run \`spec3 destroy\` again, or \`aws cloudformation delete-stack --stack-name ${stack.name} --retain-resources <ids>\`.`,
+    );
+  }
+  return new Spec3Error('STACK_STUCK', `${stack.name} is ${stack.status}${why}`, 'Resolve it in the CloudFormation console, then retry.');
+}

@@ -1,0 +1,93 @@
+import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
+import { S3Client } from '@aws-sdk/client-s3';
+import { SSMClient } from '@aws-sdk/client-ssm';
+import { STSClient } from '@aws-sdk/client-sts';
+import { fromNodeProviderChain, fromTemporaryCredentials } from '@aws-sdk/credential-providers';
+import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types';
+
+/** How spec3 reaches AWS (or a local emulator); resolved once per command from flags and env. */
+export interface AwsOptions {
+  readonly region: string;
+  readonly profile?: string;
+  /** Endpoint of an emulator (moto, LocalStack); every client uses it, S3 with path-style URLs. */
+  readonly endpoint?: string;
+  /** Attempts per call under the adaptive retry strategy (throttling backs off and slows the client). */
+  readonly maxAttempts: number;
+  /** Explicit credentials, e.g. the emulator's dummy keys; otherwise the default provider chain. */
+  readonly credentials?: AwsCredentialIdentity;
+}
+
+type ClientConfig = {
+  region: string;
+  endpoint?: string;
+  maxAttempts: number;
+  retryMode: 'adaptive';
+  credentials: AwsCredentialIdentity | AwsCredentialIdentityProvider;
+};
+
+/**
+ * The one client factory. Clients are created on first use and shared, so a deploy of many stacks
+ * shares one connection pool and one adaptive rate limiter per service.
+ */
+export class AwsClients {
+  private readonly cache = new Map<string, unknown>();
+  private readonly config: ClientConfig;
+
+  constructor(
+    readonly options: AwsOptions,
+    credentials?: AwsCredentialIdentityProvider,
+    /** The role these clients act as, when they were made by `withRole`. */
+    readonly roleArn?: string,
+  ) {
+    this.config = {
+      region: options.region,
+      ...(options.endpoint ? { endpoint: options.endpoint } : {}),
+      maxAttempts: options.maxAttempts,
+      retryMode: 'adaptive',
+      credentials: credentials ?? options.credentials ?? fromNodeProviderChain({ profile: options.profile }),
+    };
+  }
+
+  get region(): string {
+    return this.options.region;
+  }
+
+  cloudFormation(): CloudFormationClient {
+    return this.client('cfn', () => new CloudFormationClient(this.config));
+  }
+
+  ssm(): SSMClient {
+    return this.client('ssm', () => new SSMClient(this.config));
+  }
+
+  sts(): STSClient {
+    return this.client('sts', () => new STSClient(this.config));
+  }
+
+  s3(): S3Client {
+    // Emulators serve buckets under the path, not as virtual hosts (`bucket.localhost` does not resolve).
+    return this.client('s3', () => new S3Client({ ...this.config, forcePathStyle: Boolean(this.options.endpoint) }));
+  }
+
+  /** Clients acting as `roleArn` (temporary credentials, refreshed by the SDK before they expire). */
+  withRole(roleArn: string, sessionName = 'spec3'): AwsClients {
+    const key = `role:${roleArn}`;
+    return this.client(key, () => {
+      const credentials = fromTemporaryCredentials({
+        params: { RoleArn: roleArn, RoleSessionName: sessionName, DurationSeconds: 3600 },
+        masterCredentials: this.config.credentials,
+        clientConfig: { region: this.region, ...(this.options.endpoint ? { endpoint: this.options.endpoint } : {}) },
+      });
+      return new AwsClients(this.options, credentials, roleArn);
+    });
+  }
+
+  private client<T>(key: string, make: () => T): T {
+    let client = this.cache.get(key) as T | undefined;
+    if (!client) {
+      client = make();
+      this.cache.set(key, client);
+    }
+    return client;
+  }
+}

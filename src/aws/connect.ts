@@ -1,0 +1,39 @@
+import type { Context } from '../context.js';
+import { resolveAwsOptions, type AwsFlags } from './access.js';
+import { AwsClients } from './clients.js';
+import { assertStageAccount, callerIdentity, type Identity } from './identity.js';
+
+export interface StageConnection {
+  readonly aws: AwsClients;
+  readonly identity: Identity;
+  /** Whether the endpoint is an emulator (polling can be much faster there). */
+  readonly emulated: boolean;
+}
+
+/**
+ * Clients for a stage's account and region, after checking with STS that the credentials belong
+ * to that account. Every command that changes AWS starts here, so a wrong account is refused
+ * before anything changes.
+ */
+export async function connectStage(
+  stage: { name: string; account: string; region: string },
+  flags: AwsFlags,
+  ctx: Pick<Context, 'env' | 'io'>,
+): Promise<StageConnection> {
+  const options = await resolveAwsOptions(flags, ctx.env, stage.region);
+  const aws = new AwsClients(options);
+  const identity = await callerIdentity(aws);
+  ctx.io.emit({
+    code: 'AWS_IDENTITY',
+    level: 'debug',
+    message: `Credentials: ${identity.arn}${options.endpoint ? ` at ${options.endpoint}` : ''}, region ${options.region}`,
+    data: { ...identity, endpoint: options.endpoint, region: options.region },
+  });
+  assertStageAccount(stage, identity);
+  return { aws, identity, emulated: Boolean(options.endpoint) };
+}
+
+/** Poll intervals: an emulator answers at once, AWS needs seconds and should not be hammered. */
+export function pollIntervals(emulated: boolean): { pollMs: number; maxPollMs: number } {
+  return emulated ? { pollMs: 50, maxPollMs: 500 } : { pollMs: 1000, maxPollMs: 5000 };
+}

@@ -1,0 +1,40 @@
+import { Option, type Command } from 'commander';
+import { parseMaxAttempts, type AwsFlags } from '../aws/access.js';
+
+/** The AWS options of every command that talks to AWS. */
+export function addAwsOptions(command: Command): Command {
+  return command
+    .option('--profile <name>', 'AWS profile (default: the standard credential chain)')
+    .option('--region <region>', "override the stage's region")
+    .option('--local', 'use the local AWS started by `spec3 local start`')
+    .option('--endpoint <url>', 'AWS endpoint, e.g. a LocalStack URL (default: AWS_ENDPOINT_URL)')
+    .addOption(
+      new Option('--max-attempts <n>', 'attempts per AWS call, with adaptive backoff (default 8, or SPEC3_MAX_ATTEMPTS)').argParser(
+        parseMaxAttempts,
+      ),
+    );
+}
+
+export function awsFlags(flags: AwsFlags): AwsFlags {
+  return {
+    ...(flags.profile ? { profile: flags.profile } : {}),
+    ...(flags.region ? { region: flags.region } : {}),
+    ...(flags.local ? { local: true } : {}),
+    ...(flags.endpoint ? { endpoint: flags.endpoint } : {}),
+    ...(flags.maxAttempts ? { maxAttempts: flags.maxAttempts } : {}),
+  };
+}
+
+/**
+ * Ctrl-C once: abort (the engine starts no new work and reports what is still running).
+ * Ctrl-C twice: the default, immediate exit.
+ */
+export function interruptSignal(): { signal: AbortSignal; dispose: () => void } {
+  const controller = new AbortController();
+  const onSigint = () => {
+    process.removeListener('SIGINT', onSigint);
+    controller.abort();
+  };
+  process.on('SIGINT', onSigint);
+  return { signal: controller.signal, dispose: () => process.removeListener('SIGINT', onSigint) };
+}

@@ -1,0 +1,110 @@
+import type { Command } from 'commander';
+import type { AwsFlags } from '../../aws/access.js';
+import type { DestroyPlan } from '../../commands/destroy/index.js';
+import type { IoHost, Spec3Event } from '../../context.js';
+import { addAwsOptions, awsFlags, interruptSignal } from '../aws-options.js';
+import type { RunState } from '../program.js';
+import { DeployProgress } from '../render/deploy-progress.js';
+import { renderDestroy, renderDestroyPlan } from '../render/destroy.js';
+import { runCommand } from '../run-command.js';
+import { isInteractive, type Terminal } from '../terminal.js';
+
+interface DestroyFlags extends AwsFlags {
+  readonly config?: string;
+  readonly phase?: string;
+  readonly force?: boolean;
+  readonly allowProtected?: boolean;
+  readonly json?: boolean;
+  readonly verbose?: boolean;
+}
+
+export function registerDestroy(program: Command, t: Terminal, state: RunState): void {
+  const command = program
+    .command('destroy')
+    .description('Delete a stage phase by phase in reverse (integrations, app, foundation), after a typed confirmation.')
+    .argument('<stage>', 'stage to destroy, e.g. dev')
+    .option('-p, --phase <phase>', 'destroy one phase only: foundation, app or integrations (later phases must be gone)')
+    .option('--force', 'do not ask for the stage name (unprotected stages only)')
+    .option('--allow-protected', 'allow destroying a protected stage; the stage name is still asked')
+    .option('-c, --config <file>', 'config file', 'spec3.config.json')
+    .option('--json', 'print the result as JSON')
+    .option('-v, --verbose', 'show every resource event and debug messages');
+  addAwsOptions(command)
+    .addHelpText(
+      'after',
+      `
+Before anything changes, spec3 checks the account, then shows the stacks it will delete, the
+buckets it will empty (every object version) and the resources that will be retained, and asks
+you to type the stage name. There is no --yes: without a terminal, only --force skips the question,
+and only for an unprotected stage. A protected stage ("protected": true, or termination protection
+on a stack) is refused unless --allow-protected is given, and then still asks for its name;
+termination protection is lifted right before each stack is deleted.
+Ctrl-C starts no new deletion and reports what CloudFormation is still doing.
+
+Examples:
+  $ spec3 destroy dev                            asks for "dev", then deletes every stack
+  $ spec3 destroy dev --phase integrations       the integrations phase only
+  $ spec3 destroy dev --force --json             CI, unprotected stage
+  $ spec3 destroy prod --allow-protected         protected stage, in a terminal
+
+Deleted stacks are removed from .spec3/<stage>/outputs.json.
+Exit codes: 0 destroyed or nothing to destroy, 1 error or refused (protected, no terminal, delete failed), 130 declined or interrupted.`,
+    )
+    .action(async (stage: string, flags: DestroyFlags) => {
+      const interactive = isInteractive(t);
+      const live = interactive && !flags.json && !flags.verbose ? new DeployProgress() : undefined;
+      const interrupt = interruptSignal();
+      try {
+        await runCommand(
+          t,
+          state,
+          flags,
+          async (ctx, host) => {
+            // The plan must be on screen before the confirmation is asked, under --json too when
+            // someone is there to answer (stdout keeps only the JSON result).
+            const showPlan = (event: Spec3Event) => {
+              for (const line of renderDestroyPlan(event.data as DestroyPlan, host.chalk)) t.stderr.write(`${line}\n`);
+            };
+            host.view = (event) => {
+              if (event.code !== 'DESTROY_PLAN') return live?.view(event) ?? false;
+              showPlan(event);
+              return true;
+            };
+            const io: IoHost =
+              flags.json && interactive
+                ? {
+                    emit: (event) => {
+                      if (event.code === 'DESTROY_PLAN') showPlan(event);
+                      host.emit(event);
+                    },
+                    ask: (request) => host.ask(request),
+                  }
+                : host;
+            const { run } = await import('../../commands/destroy/index.js');
+            try {
+              return await run(
+                {
+                  stage,
+                  config: flags.config,
+                  ...(flags.phase ? { phase: flags.phase } : {}),
+                  force: Boolean(flags.force),
+                  allowProtected: Boolean(flags.allowProtected),
+                  aws: awsFlags(flags),
+                  signal: interrupt.signal,
+                },
+                { ...ctx, io },
+              );
+            } finally {
+              await live?.finish();
+              host.view = undefined;
+            }
+          },
+          (result, host, out) => {
+            for (const line of renderDestroy(result, host.chalk)) out(line);
+          },
+        );
+      } finally {
+        interrupt.dispose();
+      }
+    });
+}

@@ -1,0 +1,81 @@
+import type { Spec3Event } from '../../context.js';
+
+interface Deferred {
+  promise: Promise<void>;
+  resolve: () => void;
+  reject: (error: Error) => void;
+  output?: (line: string) => void;
+}
+
+function deferred(): Deferred {
+  let resolve!: () => void;
+  let reject!: (error: Error) => void;
+  const promise = new Promise<void>((res, rej) => {
+    resolve = res;
+    reject = rej;
+  });
+  promise.catch(() => undefined);
+  return { promise, resolve, reject };
+}
+
+/**
+ * A listr2 task list per phase, one task per stack, fed by the engine's events: the stack's
+ * latest resource event shows under its task. Used only in an interactive terminal; elsewhere
+ * the same events print as plain lines.
+ */
+export class DeployProgress {
+  private readonly stacks = new Map<string, Deferred>();
+  private chain: Promise<void> = Promise.resolve();
+
+  /** The host's view hook: takes the events it draws, leaves the rest to plain rendering. */
+  readonly view = (event: Spec3Event): boolean => {
+    const data = (event.data ?? {}) as { stack?: string; phase?: string; stacks?: string[] };
+    switch (event.code) {
+      case 'PHASE_START':
+        this.startPhase(data.phase ?? '', data.stacks ?? []);
+        return true;
+      case 'STACK_START':
+      case 'STACK_CHANGES':
+      case 'RESOURCE_EVENT':
+      case 'STACK_NOTICE':
+        this.stacks.get(data.stack ?? '')?.output?.(event.message);
+        return this.stacks.has(data.stack ?? '');
+      case 'STACK_DONE':
+        this.stacks.get(data.stack ?? '')?.resolve();
+        return this.stacks.has(data.stack ?? '');
+      case 'STACK_FAILED':
+        this.stacks.get(data.stack ?? '')?.reject(new Error(event.message));
+        return this.stacks.has(data.stack ?? '');
+      default:
+        return false;
+    }
+  };
+
+  private startPhase(phase: string, names: readonly string[]): void {
+    for (const name of names) this.stacks.set(name, deferred());
+    const tasks = names.map((name) => ({
+      title: name,
+      task: async (_: unknown, task: { output: string; title: string }) => {
+        const d = this.stacks.get(name)!;
+        d.output = (line) => {
+          task.output = line;
+        };
+        await d.promise;
+      },
+    }));
+    this.chain = this.chain.then(async () => {
+      const { Listr } = await import('listr2');
+      const list = new Listr(
+        [{ title: `Phase ${phase}`, task: (_: unknown, task) => task.newListr(tasks, { concurrent: true, exitOnError: false }) }],
+        { exitOnError: false, registerSignalListeners: false, rendererOptions: { collapseSubtasks: false } },
+      );
+      await list.run().catch(() => undefined);
+    });
+  }
+
+  /** Resolves once every task list has drawn its final state; call before printing the result. */
+  async finish(): Promise<void> {
+    for (const d of this.stacks.values()) d.resolve();
+    await this.chain;
+  }
+}

@@ -1,0 +1,274 @@
+import path from 'node:path';
+import type { AwsFlags } from '../../aws/access.js';
+import { readAssembly, type AssemblyStack } from '../../aws/assembly.js';
+import { publishAssets } from '../../aws/assets.js';
+import { assertBootstrapped } from '../../aws/bootstrap-version.js';
+import { summarizeChanges, type ResourceChange } from '../../aws/cfn/change-set.js';
+import { deployStack } from '../../aws/cfn/deploy-stack.js';
+import { describeStack, type DeployedStack } from '../../aws/cfn/stacks.js';
+import { templateUrl } from '../../aws/cfn/template.js';
+import { connectStage, pollIntervals } from '../../aws/connect.js';
+import type { Context } from '../../context.js';
+import { AbortError, Spec3Error } from '../../errors.js';
+import { PHASES, type Phase } from '../../stack/phases.js';
+import { findBroadening, type Broadening } from './broadening.js';
+import { writeOutputs } from './outputs.js';
+import { prepareStacks, type PreparedStack } from './prepare.js';
+import { deployRole } from './role.js';
+import { schedule } from './schedule.js';
+import { checkPrerequisites, selectStacks } from './select.js';
+import { loadStage } from './stage.js';
+
+export interface DeployOptions {
+  readonly stage: string;
+  readonly config?: string;
+  readonly phase?: string;
+  readonly stacks?: readonly string[];
+  /** Deploy this assembly (from `spec3 synth`) instead of synthesizing. */
+  readonly assembly?: string;
+  readonly concurrency?: number;
+  readonly dryRun?: boolean;
+  readonly aws?: AwsFlags;
+  /** Aborted on Ctrl-C: no new stack starts, waits stop, the result says what is still running. */
+  readonly signal?: AbortSignal;
+}
+
+export type StackAction = 'create' | 'update' | 'skip';
+
+export interface StackReport {
+  readonly name: string;
+  readonly phase: Phase;
+  readonly action: StackAction;
+  /** Why it is deployed, e.g. "template changed"; absent when skipped. */
+  readonly reason?: string;
+  readonly status: 'planned' | 'skipped' | 'created' | 'updated' | 'no-changes' | 'failed' | 'not-started';
+  readonly changes?: readonly ResourceChange[];
+  readonly durationMs?: number;
+  readonly outputs?: Readonly<Record<string, string>>;
+}
+
+export interface DeployResult {
+  readonly project: string;
+  readonly stage: string;
+  readonly account: string;
+  readonly region: string;
+  readonly dryRun: boolean;
+  readonly phases: readonly { readonly phase: Phase; readonly stacks: readonly StackReport[] }[];
+  readonly outputsFile?: string;
+  readonly durationMs: number;
+}
+
+const DEFAULT_CONCURRENCY = 4;
+
+/**
+ * `spec3 deploy <stage>`: synthesize, check account and bootstrap, decide per stack (skip what is
+ * unchanged), ask approval for broadened access, publish assets, then run the phases in order
+ * through change sets, independent stacks in parallel.
+ */
+export async function run(options: DeployOptions, ctx: Context): Promise<DeployResult> {
+  const started = Date.now();
+  const { stage, projectDir, assemblyDir } = await loadStage(options, ctx);
+  const assembly = await readAssembly(assemblyDir);
+  const chosen = selectStacks(assembly.stacks, { phase: options.phase, stacks: options.stacks }, stage.name);
+  if (chosen.length === 0) throw new Spec3Error('NOTHING_TO_DEPLOY', `No stack of stage ${stage.name} matches the selection.`);
+
+  const { aws, emulated } = await connectStage(stage, options.aws ?? {}, ctx);
+  const first = chosen[0]!;
+  await assertBootstrapped(aws, {
+    stage: stage.name,
+    account: stage.account,
+    region: stage.region,
+    parameter: first.bootstrapVersionParameter ?? '/cdk-bootstrap/hnb659fds/version',
+    required: Math.max(...chosen.map((s) => s.requiresBootstrapVersion)),
+  });
+  const deployer = await deployRole(aws, first, ctx);
+
+  const states = new Map<string, DeployedStack | undefined>(
+    await Promise.all(assembly.stacks.map(async (s) => [s.name, await describeStack(deployer, s.name)] as const)),
+  );
+  checkPrerequisites(assembly.stacks, chosen, states, stage.name);
+  const prepared = await prepareStacks(deployer, chosen, states);
+  const reports = new Map<string, StackReport>(prepared.map((p) => [p.stack.name, plannedReport(p)]));
+  const phasesOf = () =>
+    PHASES.map((phase) => ({ phase, stacks: chosen.filter((s) => s.phase === phase).map((s) => reports.get(s.name)!) })).filter(
+      (p) => p.stacks.length > 0,
+    );
+  ctx.io.emit({ code: 'DEPLOY_PLAN', level: 'info', message: planMessage(prepared), data: { phases: phasesOf() } });
+  const result = (outputsFile?: string): DeployResult => ({
+    project: stage.project,
+    stage: stage.name,
+    account: stage.account,
+    region: stage.region,
+    dryRun: Boolean(options.dryRun),
+    phases: phasesOf(),
+    ...(outputsFile ? { outputsFile } : {}),
+    durationMs: Date.now() - started,
+  });
+  const toDeploy = prepared.filter((p) => p.reason !== undefined);
+  if (options.dryRun || toDeploy.length === 0) return result();
+
+  // The access check (it loads the CDK resource spec) runs while assets upload; uploads change
+  // no stack, so nothing is deployed before the answer.
+  const [broadening, published] = await Promise.all([
+    findBroadening(toDeploy),
+    publishAssets(
+      deployer,
+      toDeploy.flatMap((p) => p.stack.assetManifests),
+      (message) => ctx.io.emit({ code: 'ASSET_PROGRESS', level: 'debug', message }),
+    ),
+  ]);
+  await approve(broadening, ctx);
+  ctx.io.emit({
+    code: 'ASSETS_PUBLISHED',
+    level: 'info',
+    message: `Assets: ${published.published} uploaded, ${published.found} already published`,
+    data: published,
+  });
+
+  const poll = pollIntervals(emulated);
+  const byName = new Map(prepared.map((p) => [p.stack.name, p]));
+  const concurrency = options.concurrency ?? DEFAULT_CONCURRENCY;
+  for (const phase of PHASES) {
+    const jobs = toDeploy.filter((p) => p.stack.phase === phase).map((p) => ({ name: p.stack.name, after: p.stack.dependsOn }));
+    if (jobs.length === 0) continue;
+    ctx.io.emit({ code: 'PHASE_START', level: 'info', message: `Phase ${phase}`, data: { phase, stacks: jobs.map((j) => j.name) } });
+    const outcome = await schedule(
+      jobs,
+      concurrency,
+      async (job) => {
+        const p = byName.get(job.name)!;
+        const t0 = Date.now();
+        ctx.io.emit({ code: 'STACK_START', level: 'info', message: `${job.name}: ${p.reason}`, data: { stack: job.name } });
+        try {
+          const done = await deployStack(deployer, deployInput(p), p.deployed, {
+            ...poll,
+            ...(options.signal ? { signal: options.signal } : {}),
+            onChanges: (changes) =>
+              ctx.io.emit({
+                code: 'STACK_CHANGES',
+                level: 'info',
+                message: `${job.name}: ${summarizeChanges(changes)}`,
+                data: { stack: job.name, changes },
+              }),
+            onEvent: (event) =>
+              ctx.io.emit({
+                code: 'RESOURCE_EVENT',
+                level: 'debug',
+                message: `${job.name} ${event.logicalId} ${event.status}${event.reason ? ` ${event.reason}` : ''}`,
+                data: event,
+              }),
+            onNotice: (message) => ctx.io.emit({ code: 'STACK_NOTICE', level: 'warn', message, data: { stack: job.name } }),
+          });
+          const durationMs = Date.now() - t0;
+          reports.set(job.name, {
+            ...reports.get(job.name)!,
+            status: done.action,
+            changes: done.changes,
+            durationMs,
+            outputs: done.stack.outputs,
+          });
+          states.set(job.name, done.stack);
+          ctx.io.emit({
+            code: 'STACK_DONE',
+            level: 'success',
+            message: `${job.name} ${done.action} in ${(durationMs / 1000).toFixed(1)} s`,
+            data: { stack: job.name, action: done.action, durationMs },
+          });
+        } catch (error) {
+          reports.set(job.name, { ...reports.get(job.name)!, status: 'failed', durationMs: Date.now() - t0 });
+          if (!(error instanceof AbortError)) {
+            // Plain output prints the reasons once, in the final error; a live view marks the task.
+            ctx.io.emit({ code: 'STACK_FAILED', level: 'debug', message: (error as Error).message, data: { stack: job.name } });
+          }
+          throw error;
+        }
+      },
+      options.signal,
+    );
+    for (const name of outcome.notStarted) reports.set(name, { ...reports.get(name)!, status: 'not-started' });
+    if (options.signal?.aborted) throw await interrupted(deployer, [...outcome.failed.keys()], ctx);
+    if (outcome.failed.size > 0) {
+      await writeOutputs(projectDir, stage.name, states);
+      throw failedPhase(outcome.failed, toDeploy, outcome.notStarted, phase);
+    }
+  }
+  const outputsFile = await writeOutputs(projectDir, stage.name, states);
+  return result(path.relative(ctx.cwd, outputsFile) || outputsFile);
+}
+
+function plannedReport(p: PreparedStack): StackReport {
+  return {
+    name: p.stack.name,
+    phase: p.stack.phase,
+    action: p.reason === undefined ? 'skip' : p.deployed && p.deployed.status !== 'ROLLBACK_COMPLETE' ? 'update' : 'create',
+    ...(p.reason !== undefined ? { reason: p.reason } : {}),
+    status: p.reason === undefined ? 'skipped' : 'planned',
+  };
+}
+
+function planMessage(prepared: readonly PreparedStack[]): string {
+  const changing = prepared.filter((p) => p.reason !== undefined).length;
+  return `${prepared.length} stack(s): ${changing} to deploy, ${prepared.length - changing} unchanged`;
+}
+
+function deployInput(p: PreparedStack) {
+  const s: AssemblyStack = p.stack;
+  return {
+    name: s.name,
+    ...(p.inline || !s.templateObjectUrl ? { templateBody: p.body } : { templateUrl: templateUrl(s.templateObjectUrl, s.region) }),
+    tags: s.tags,
+    terminationProtection: s.terminationProtection,
+    ...(s.executionRoleArn ? { executionRoleArn: s.executionRoleArn } : {}),
+  };
+}
+
+/** Asks once, before anything runs, when the deploy widens IAM or security-group access. */
+async function approve(broadening: readonly Broadening[], ctx: Context): Promise<void> {
+  if (broadening.length === 0) return;
+  ctx.io.emit({
+    code: 'ACCESS_BROADENED',
+    level: 'warn',
+    message: `This deploy widens access:\n${broadening.map((b) => `  ${b.stack}\n${b.details.map((d) => `    ${d}`).join('\n')}`).join('\n')}`,
+    data: broadening,
+  });
+  const ok = await ctx.io.ask({
+    code: 'DEPLOY_APPROVE',
+    kind: 'confirm',
+    message: 'Deploy these access changes?',
+    default: true,
+    // CI has no one to ask; the pipeline's own review is the approval there.
+    unattended: true,
+  });
+  if (!ok) throw new AbortError('Deploy cancelled; nothing was changed.');
+}
+
+/** After Ctrl-C: what CloudFormation is still doing on the stacks this run started. */
+async function interrupted(aws: Parameters<typeof describeStack>[0], started: readonly string[], ctx: Context): Promise<AbortError> {
+  const states = await Promise.all(started.map(async (name) => ({ name, status: (await describeStack(aws, name))?.status ?? 'gone' })));
+  const busy = states.filter((s) => s.status.endsWith('_IN_PROGRESS'));
+  ctx.io.emit({ code: 'DEPLOY_INTERRUPTED', level: 'warn', message: 'Interrupted', data: states });
+  return new AbortError(
+    busy.length > 0
+      ? `Interrupted; no new stack was started. CloudFormation is still working on: ${busy.map((s) => `${s.name} (${s.status})`).join(', ')}. Run the deploy again to wait for it and finish the stage.`
+      : 'Interrupted; no new stack was started and no stack operation is in progress. Run the deploy again to finish the stage.',
+  );
+}
+
+/** One error for a phase that failed: every failed stack with its reasons, and what was not started. */
+function failedPhase(
+  failed: ReadonlyMap<string, unknown>,
+  toDeploy: readonly PreparedStack[],
+  notStarted: readonly string[],
+  phase: Phase,
+): Spec3Error {
+  const errors = [...failed.values()] as Spec3Error[];
+  const later = toDeploy.filter((p) => notStarted.includes(p.stack.name) || PHASES.indexOf(p.stack.phase) > PHASES.indexOf(phase));
+  const hint = [
+    errors[0]?.hint,
+    later.length > 0 ? `Not started: ${later.map((p) => p.stack.name).join(', ')}.` : undefined,
+    'Stacks that were already deployed are intact.',
+  ]
+    .filter(Boolean)
+    .join('\n');
+  return new Spec3Error(errors[0]?.code ?? 'STACK_FAILED', errors.map((e) => e.message).join('\n'), hint, { cause: errors[0] });
+}

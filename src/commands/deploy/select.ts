@@ -1,0 +1,81 @@
+import type { AssemblyStack } from '../../aws/assembly.js';
+import { isDeployed, type DeployedStack } from '../../aws/cfn/stacks.js';
+import { Spec3Error } from '../../errors.js';
+import { isPhase, PHASES, phaseIndex, type Phase } from '../../stack/phases.js';
+
+export interface Selection {
+  readonly phase?: string;
+  readonly stacks?: readonly string[];
+}
+
+/** The stacks a deploy touches, in assembly order, after checking the flags name real ones. */
+export function selectStacks(all: readonly AssemblyStack[], selection: Selection, stage: string): AssemblyStack[] {
+  let chosen = [...all];
+  if (selection.phase !== undefined) {
+    if (!isPhase(selection.phase)) {
+      throw new Spec3Error('UNKNOWN_PHASE', `Unknown phase "${selection.phase}".`, `Use one of: ${PHASES.join(', ')}.`);
+    }
+    chosen = chosen.filter((s) => s.phase === selection.phase);
+  }
+  if (selection.stacks && selection.stacks.length > 0) {
+    const names = new Set(all.map((s) => s.name));
+    const unknown = selection.stacks.filter((n) => !names.has(n) && !names.has(`${prefixOf(all)}${n}`));
+    if (unknown.length > 0) {
+      throw new Spec3Error(
+        'UNKNOWN_STACK',
+        `Stage ${stage} has no stack ${unknown.map((n) => `"${n}"`).join(', ')}.`,
+        `Stacks of ${stage}: ${all.map((s) => s.name).join(', ')} (the short kind, e.g. "compute", works too).`,
+      );
+    }
+    const wanted = new Set(selection.stacks.flatMap((n) => [n, `${prefixOf(all)}${n}`]));
+    chosen = chosen.filter((s) => wanted.has(s.name));
+  }
+  return chosen;
+}
+
+/** `<project>-<stage>-` shared by every stack name. */
+function prefixOf(all: readonly AssemblyStack[]): string {
+  const first = all[0]?.name ?? '';
+  return first.slice(0, first.lastIndexOf('-') + 1);
+}
+
+/**
+ * Refuses a deploy whose earlier phases (or, for --stack, dependencies) are not in place: the
+ * stacks it reads from would be missing, and CloudFormation would fail halfway through.
+ */
+export function checkPrerequisites(
+  all: readonly AssemblyStack[],
+  chosen: readonly AssemblyStack[],
+  deployed: ReadonlyMap<string, DeployedStack | undefined>,
+  stage: string,
+): void {
+  const inRun = new Set(chosen.map((s) => s.name));
+  const ready = (name: string) => inRun.has(name) || isDeployed(deployed.get(name)?.status ?? '');
+  const firstPhase = Math.min(...chosen.map((s) => phaseIndex(s.phase)));
+  for (const phase of PHASES.slice(0, firstPhase) as Phase[]) {
+    const missing = all.filter((s) => s.phase === phase && !ready(s.name));
+    if (missing.length > 0) {
+      const later = PHASES[firstPhase];
+      throw new Spec3Error(
+        'PHASE_NOT_DEPLOYED',
+        `Phase ${later} needs phase ${phase} deployed first; not deployed: ${missing.map((s) => describe(s.name, deployed)).join(', ')}.`,
+        `Run \`spec3 deploy ${stage} --phase ${phase}\` (or \`spec3 deploy ${stage}\` for every phase in order).`,
+      );
+    }
+  }
+  for (const stack of chosen) {
+    const missing = stack.dependsOn.filter((d) => !ready(d));
+    if (missing.length > 0) {
+      throw new Spec3Error(
+        'DEPENDENCY_NOT_DEPLOYED',
+        `${stack.name} depends on ${missing.map((n) => describe(n, deployed)).join(', ')}.`,
+        `Deploy ${missing.length > 1 ? 'them' : 'it'} first, or leave out --stack to deploy the stage in order.`,
+      );
+    }
+  }
+}
+
+function describe(name: string, deployed: ReadonlyMap<string, DeployedStack | undefined>): string {
+  const status = deployed.get(name)?.status;
+  return status ? `${name} (${status})` : `${name} (not created)`;
+}

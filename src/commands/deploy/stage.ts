@@ -1,0 +1,29 @@
+import path from 'node:path';
+import { loadConfig } from '../../config/load.js';
+import { resolveStage, type ResolvedStage } from '../../config/resolve.js';
+import type { Context } from '../../context.js';
+import { synthesize } from '../synth/synthesize.js';
+
+export interface LoadedStage {
+  readonly stage: ResolvedStage;
+  /** Directory of the config file: `.spec3/` lives there. */
+  readonly projectDir: string;
+  readonly assemblyDir: string;
+}
+
+/** The stage and its cloud assembly: synthesized now, or taken from `--assembly`. */
+export async function loadStage(
+  options: { stage: string; config?: string; assembly?: string },
+  ctx: Pick<Context, 'cwd' | 'io'>,
+): Promise<LoadedStage> {
+  if (options.assembly) {
+    const loaded = await loadConfig({ cwd: ctx.cwd, config: options.config });
+    return {
+      stage: resolveStage(loaded.config, options.stage),
+      projectDir: loaded.dir,
+      assemblyDir: path.resolve(ctx.cwd, options.assembly),
+    };
+  }
+  const s = await synthesize({ stage: options.stage, ...(options.config ? { config: options.config } : {}) }, ctx);
+  return { stage: s.stage, projectDir: s.loaded.dir, assemblyDir: s.outDir };
+}

@@ -1,0 +1,353 @@
+import path from 'node:path';
+import type { AwsFlags } from '../../aws/access.js';
+import { emptyBucket } from '../../aws/buckets.js';
+import type { AwsClients } from '../../aws/clients.js';
+import { deleteStack, listStackResources } from '../../aws/cfn/delete-stack.js';
+import { describeStack, isInProgress, type DeployedStack } from '../../aws/cfn/stacks.js';
+import { deployedTemplate } from '../../aws/cfn/template.js';
+import { connectStage, pollIntervals } from '../../aws/connect.js';
+import { loadConfig } from '../../config/load.js';
+import { resolveStage, type ResolvedStage } from '../../config/resolve.js';
+import type { Context } from '../../context.js';
+import { AbortError, Spec3Error } from '../../errors.js';
+import { PHASES, type Phase } from '../../stack/phases.js';
+import { outputsPath, readOutputs, writeOutputs } from '../deploy/outputs.js';
+import { schedule } from '../deploy/schedule.js';
+import { confirmDestroy } from './confirm.js';
+import {
+  assertNoLaterPhase,
+  bucketsToEmpty,
+  deletionOrder,
+  parsePhase,
+  readsFrom,
+  retainedResources,
+  stageStacks,
+  type BucketToEmpty,
+  type PlannedStack,
+  type RetainedResource,
+  type StackTemplate,
+  type StageStack,
+} from './plan.js';
+
+export type { BucketToEmpty, RetainedResource } from './plan.js';
+
+export interface DestroyOptions {
+  readonly stage: string;
+  readonly config?: string;
+  /** Destroy one phase only; refused while a later phase is deployed. */
+  readonly phase?: string;
+  /** Skip the typed confirmation; has no effect on a protected stage. */
+  readonly force?: boolean;
+  /** Allow destroying a protected stage (the typed confirmation is still required). */
+  readonly allowProtected?: boolean;
+  readonly concurrency?: number;
+  readonly aws?: AwsFlags;
+  /** Aborted on Ctrl-C: no new deletion starts, waits stop, the error says what is still running. */
+  readonly signal?: AbortSignal;
+}
+
+export interface PlanStack {
+  readonly name: string;
+  readonly status: string;
+  readonly terminationProtection: boolean;
+  /** Stacks deleted before this one (they read from it). */
+  readonly after: readonly string[];
+}
+
+/** Everything a destroy will do, emitted as `DESTROY_PLAN` before anything changes. */
+export interface DestroyPlan {
+  readonly project: string;
+  readonly stage: string;
+  readonly account: string;
+  readonly region: string;
+  readonly phase?: Phase;
+  readonly protected: boolean;
+  /** Why the stage counts as protected. */
+  readonly protectedBy: readonly string[];
+  /** In deletion order: integrations, app, foundation. */
+  readonly phases: readonly { readonly phase: Phase; readonly stacks: readonly PlanStack[] }[];
+  readonly retained: readonly RetainedResource[];
+  readonly buckets: readonly BucketToEmpty[];
+}
+
+export interface StackDestroyReport {
+  readonly name: string;
+  readonly phase: Phase;
+  /** The stack's status before the destroy. */
+  readonly previousStatus: string;
+  readonly status: 'planned' | 'deleted' | 'failed' | 'not-started';
+  readonly durationMs?: number;
+}
+
+export interface EmptiedBucket {
+  readonly stack: string;
+  readonly bucket: string;
+  /** Object versions and delete markers deleted. */
+  readonly objects: number;
+}
+
+export interface DestroyResult {
+  readonly project: string;
+  readonly stage: string;
+  readonly account: string;
+  readonly region: string;
+  readonly phase?: Phase;
+  /** True when the stage had no deployed stack (of the phase): nothing was done. */
+  readonly nothingToDestroy: boolean;
+  readonly phases: readonly { readonly phase: Phase; readonly stacks: readonly StackDestroyReport[] }[];
+  /** Resources of the deleted stacks that CloudFormation left in place. */
+  readonly retained: readonly RetainedResource[];
+  readonly emptied: readonly EmptiedBucket[];
+  readonly outputsFile?: string;
+  readonly durationMs: number;
+}
+
+const DEFAULT_CONCURRENCY = 4;
+const REVERSE_PHASES = [...PHASES].reverse() as Phase[];
+
+/**
+ * `spec3 destroy <stage>`: find the stage's deployed stacks by name, show what will be deleted and
+ * what retained, refuse a protected stage without `allowProtected`, ask for the stage name, then
+ * delete phase by phase in reverse (integrations, app, foundation), emptying deleted buckets first.
+ *
+ * CloudFormation calls run with the caller's credentials, not the bootstrap deploy role: emptying
+ * data buckets needs S3 rights that role does not have, and a destroy is an operator's act.
+ */
+export async function run(options: DestroyOptions, ctx: Context): Promise<DestroyResult> {
+  const started = Date.now();
+  const phase = parsePhase(options.phase);
+  const loaded = await loadConfig({ cwd: ctx.cwd, config: options.config });
+  const stage = resolveStage(loaded.config, options.stage);
+  const { aws, emulated } = await connectStage(stage, options.aws ?? {}, ctx);
+
+  const existing = await deployedStacks(aws, stage);
+  if (phase) assertNoLaterPhase(phase, existing, stage.name);
+  const chosen = existing.filter((s) => !phase || s.phase === phase);
+  const base = {
+    project: stage.project,
+    stage: stage.name,
+    account: stage.account,
+    region: stage.region,
+    ...(phase ? { phase } : {}),
+  };
+  if (chosen.length === 0) {
+    ctx.io.emit({
+      code: 'DESTROY_NOTHING',
+      level: 'debug',
+      message: `Nothing to destroy: stage ${stage.name} has no deployed stack${phase ? ` in phase ${phase}` : ''}.`,
+    });
+    return { ...base, nothingToDestroy: true, phases: [], retained: [], emptied: [], durationMs: Date.now() - started };
+  }
+  assertNotBusy(chosen, stage.name);
+
+  const planned = await inspect(aws, chosen, stage);
+  const plan = destroyPlan(base, stage, planned);
+  ctx.io.emit({ code: 'DESTROY_PLAN', level: 'info', message: planMessage(plan), data: plan });
+  if (plan.protected && !options.allowProtected) {
+    throw new Spec3Error(
+      'DESTROY_PROTECTED',
+      `Stage ${stage.name} is protected (${plan.protectedBy.join('; ')}). Nothing was changed.`,
+      `To destroy it anyway, run \`spec3 destroy ${stage.name} --allow-protected\` in a terminal and type the stage name when asked; termination protection is lifted only then.`,
+    );
+  }
+  await confirmDestroy(plan, Boolean(options.force), ctx);
+  if (options.signal?.aborted) throw new AbortError('Interrupted; nothing was changed.');
+
+  const reports = new Map<string, StackDestroyReport>(
+    planned.map((p) => [p.name, { name: p.name, phase: p.phase, previousStatus: p.deployed.status, status: 'planned' }]),
+  );
+  const emptied: EmptiedBucket[] = [];
+  const poll = pollIntervals(emulated);
+  const concurrency = options.concurrency ?? DEFAULT_CONCURRENCY;
+  const byName = new Map(planned.map((p) => [p.name, p]));
+  const deleted = () => planned.filter((p) => reports.get(p.name)!.status === 'deleted');
+  const finish = async () => forgetOutputs(loaded.dir, stage.name, deleted().map((p) => p.name), ctx.cwd);
+
+  for (const current of REVERSE_PHASES) {
+    const jobs = planned.filter((p) => p.phase === current).map((p) => ({ name: p.name, after: p.after }));
+    if (jobs.length === 0) continue;
+    ctx.io.emit({ code: 'PHASE_START', level: 'info', message: `Phase ${current}`, data: { phase: current, stacks: jobs.map((j) => j.name) } });
+    const outcome = await schedule(
+      jobs,
+      concurrency,
+      async (job) => {
+        const p = byName.get(job.name)!;
+        const t0 = Date.now();
+        ctx.io.emit({ code: 'STACK_START', level: 'info', message: `${p.name}: deleting`, data: { stack: p.name } });
+        const notice = (message: string) => ctx.io.emit({ code: 'STACK_NOTICE', level: 'info', message, data: { stack: p.name } });
+        try {
+          for (const b of p.buckets) {
+            notice(`${p.name}: emptying bucket ${b.bucket}`);
+            const objects = await emptyBucket(aws, b.bucket, options.signal);
+            emptied.push({ stack: p.name, bucket: b.bucket, objects });
+            notice(`${p.name}: bucket ${b.bucket} emptied (${objects} object version(s) and delete marker(s))`);
+          }
+          await deleteStack(aws, p.deployed, {
+            ...poll,
+            ...(options.signal ? { signal: options.signal } : {}),
+            liftProtection: Boolean(options.allowProtected),
+            onNotice: notice,
+            onEvent: (event) =>
+              ctx.io.emit({
+                code: 'RESOURCE_EVENT',
+                level: 'debug',
+                message: `${p.name} ${event.logicalId} ${event.status}${event.reason ? ` ${event.reason}` : ''}`,
+                data: event,
+              }),
+          });
+          const durationMs = Date.now() - t0;
+          reports.set(p.name, { ...reports.get(p.name)!, status: 'deleted', durationMs });
+          ctx.io.emit({
+            code: 'STACK_DONE',
+            level: 'success',
+            message: `${p.name} deleted in ${(durationMs / 1000).toFixed(1)} s`,
+            data: { stack: p.name, action: 'deleted', durationMs },
+          });
+        } catch (error) {
+          reports.set(p.name, { ...reports.get(p.name)!, status: 'failed', durationMs: Date.now() - t0 });
+          if (!(error instanceof AbortError)) {
+            // Plain output prints the reason once, in the final error; a live view marks the task.
+            ctx.io.emit({ code: 'STACK_FAILED', level: 'debug', message: (error as Error).message, data: { stack: p.name } });
+          }
+          throw error;
+        }
+      },
+      options.signal,
+    );
+    for (const name of outcome.notStarted) reports.set(name, { ...reports.get(name)!, status: 'not-started' });
+    if (options.signal?.aborted || outcome.failed.size > 0) {
+      await finish();
+      if (options.signal?.aborted) throw await interrupted(aws, [...outcome.failed.keys()].map((n) => byName.get(n)!), ctx);
+      throw failure(outcome.failed, planned, reports, stage.name);
+    }
+  }
+  const outputsFile = await finish();
+  const gone = deleted();
+  return {
+    ...base,
+    nothingToDestroy: false,
+    phases: REVERSE_PHASES.map((ph) => ({ phase: ph, stacks: planned.filter((p) => p.phase === ph).map((p) => reports.get(p.name)!) })).filter(
+      (p) => p.stacks.length > 0,
+    ),
+    retained: gone.flatMap((p) => p.retained),
+    emptied,
+    ...(outputsFile ? { outputsFile } : {}),
+    durationMs: Date.now() - started,
+  };
+}
+
+/** The stage's stacks that exist in CloudFormation, looked up by the names the config gives them. */
+async function deployedStacks(aws: AwsClients, stage: ResolvedStage): Promise<(StageStack & { deployed: DeployedStack })[]> {
+  const scope = { project: stage.project, stage: stage.name };
+  const found = await Promise.all(stageStacks(scope).map(async (s) => ({ ...s, deployed: await describeStack(aws, s.name) })));
+  return found.filter((s): s is StageStack & { deployed: DeployedStack } => s.deployed !== undefined);
+}
+
+/** A stack in the middle of another operation cannot be deleted; refuse before anything changes. */
+function assertNotBusy(stacks: readonly { name: string; deployed: DeployedStack }[], stage: string): void {
+  const busy = stacks.filter((s) => isInProgress(s.deployed.status) && s.deployed.status !== 'DELETE_IN_PROGRESS');
+  if (busy.length === 0) return;
+  throw new Spec3Error(
+    'DESTROY_STACK_BUSY',
+    `CloudFormation is still working on ${busy.map((s) => `${s.name} (${s.deployed.status})`).join(', ')}. Nothing was changed.`,
+    `Wait for the operation to finish (\`spec3 status ${stage}\`), then run the destroy again.`,
+  );
+}
+
+/** Reads each stack's deployed template and resources: retained resources, buckets, and order. */
+async function inspect(
+  aws: AwsClients,
+  stacks: readonly (StageStack & { deployed: DeployedStack })[],
+  stage: ResolvedStage,
+): Promise<PlannedStack[]> {
+  const scope = { project: stage.project, stage: stage.name };
+  const read = await Promise.all(
+    stacks.map(async (s) => {
+      const [template, resources] = await Promise.all([
+        deployedTemplate(aws, s.deployed.id) as Promise<StackTemplate | undefined>,
+        listStackResources(aws, s.deployed.id),
+      ]);
+      return { stack: s, template, resources };
+    }),
+  );
+  const order = deletionOrder(
+    stacks,
+    new Map(read.map((r) => [r.stack.name, readsFrom(r.stack, r.template, scope)])),
+  );
+  const byName = new Map(read.map((r) => [r.stack.name, r]));
+  return [...order.keys()].map((name) => byName.get(name)!).map(({ stack, template, resources }) => ({
+    ...stack,
+    after: order.get(stack.name)!,
+    // Without a readable template the policies are unknown: nothing is listed, nothing emptied.
+    retained: template ? retainedResources(stack.name, template, resources) : [],
+    buckets: template ? bucketsToEmpty(stack.name, template, resources) : [],
+  }));
+}
+
+function destroyPlan(base: Omit<DestroyPlan, 'protected' | 'protectedBy' | 'phases' | 'retained' | 'buckets'>, stage: ResolvedStage, planned: readonly PlannedStack[]): DestroyPlan {
+  const protectedBy = [
+    ...(stage.protected ? [`"protected": true in the config of stage ${stage.name}`] : []),
+    ...planned.filter((p) => p.deployed.terminationProtection).map((p) => `termination protection on ${p.name}`),
+  ];
+  return {
+    ...base,
+    protected: protectedBy.length > 0,
+    protectedBy,
+    phases: REVERSE_PHASES.map((phase) => ({
+      phase,
+      stacks: planned
+        .filter((p) => p.phase === phase)
+        .map((p) => ({ name: p.name, status: p.deployed.status, terminationProtection: p.deployed.terminationProtection, after: p.after })),
+    })).filter((p) => p.stacks.length > 0),
+    retained: planned.flatMap((p) => p.retained),
+    buckets: planned.flatMap((p) => p.buckets),
+  };
+}
+
+function planMessage(plan: DestroyPlan): string {
+  const stacks = plan.phases.reduce((n, p) => n + p.stacks.length, 0);
+  return `Destroy ${stacks} stack(s) of stage ${plan.stage} in account ${plan.account}, ${plan.region}; ${plan.retained.length} resource(s) retained`;
+}
+
+/** Drops the deleted stacks from `.spec3/<stage>/outputs.json`; returns the file if it has changed. */
+async function forgetOutputs(projectDir: string, stage: string, deleted: readonly string[], cwd: string): Promise<string | undefined> {
+  const previous = await readOutputs(outputsPath(projectDir, stage));
+  const gone = deleted.filter((name) => name in previous);
+  if (gone.length === 0) return undefined;
+  const file = await writeOutputs(projectDir, stage, new Map(gone.map((name) => [name, undefined])));
+  return path.relative(cwd, file) || file;
+}
+
+function failure(
+  failed: ReadonlyMap<string, unknown>,
+  planned: readonly PlannedStack[],
+  reports: ReadonlyMap<string, StackDestroyReport>,
+  stage: string,
+): Spec3Error {
+  const [, error] = [...failed.entries()][0]!;
+  const e = error as Partial<Spec3Error> & Error;
+  const inOrder = REVERSE_PHASES.flatMap((phase) => planned.filter((p) => p.phase === phase));
+  const left = inOrder.filter((p) => ['planned', 'not-started'].includes(reports.get(p.name)!.status)).map((p) => p.name);
+  const done = inOrder.filter((p) => reports.get(p.name)!.status === 'deleted').map((p) => p.name);
+  const hint = [
+    e.hint ?? 'Fix the cause above, then run the destroy again.',
+    left.length > 0 ? `Not deleted: ${left.join(', ')}.` : '',
+    done.length > 0 ? `Already deleted: ${done.join(', ')}.` : '',
+    `Run \`spec3 destroy ${stage}\` again to finish; it picks up the stacks that are left.`,
+  ];
+  return new Spec3Error(e.code ?? 'STACK_DELETE_FAILED', e.message, hint.filter(Boolean).join('\n'), { cause: error });
+}
+
+/** After Ctrl-C: what CloudFormation is still doing on the stacks whose deletion had started. */
+async function interrupted(aws: AwsClients, started: readonly PlannedStack[], ctx: Context): Promise<AbortError> {
+  const states = await Promise.all(
+    started.map(async (p) => ({ name: p.name, status: (await describeStack(aws, p.deployed.id))?.status ?? 'DELETE_COMPLETE' })),
+  );
+  const busy = states.filter((s) => s.status.endsWith('_IN_PROGRESS'));
+  ctx.io.emit({ code: 'DESTROY_INTERRUPTED', level: 'warn', message: 'Interrupted', data: states });
+  return new AbortError(
+    busy.length > 0
+      ? `Interrupted; no new deletion was started. CloudFormation is still deleting: ${busy.map((s) => `${s.name} (${s.status})`).join(', ')}. Run the destroy again to wait for it and finish the stage.`
+      : 'Interrupted; no new deletion was started and no stack operation is in progress. Run the destroy again to finish the stage.',
+  );
+}

@@ -1,0 +1,65 @@
+import type { AwsFlags } from '../../aws/access.js';
+import { describeStack } from '../../aws/cfn/stacks.js';
+import { connectStage } from '../../aws/connect.js';
+import { loadConfig } from '../../config/load.js';
+import { resolveStage } from '../../config/resolve.js';
+import type { Context } from '../../context.js';
+import { stackName } from '../../stack/naming.js';
+import { PHASES, STACK_PHASES, type Phase } from '../../stack/phases.js';
+
+export interface StatusOptions {
+  readonly stage: string;
+  readonly config?: string;
+  readonly aws?: AwsFlags;
+}
+
+export interface StackStatus {
+  readonly name: string;
+  /** CloudFormation status, or NOT_DEPLOYED. */
+  readonly status: string;
+  readonly reason?: string;
+  readonly lastUpdated?: string;
+  readonly terminationProtection?: boolean;
+  /** IN_SYNC, DRIFTED, NOT_CHECKED... as of the last drift detection, when one ran. */
+  readonly drift?: string;
+  readonly outputs: Readonly<Record<string, string>>;
+}
+
+export interface StatusResult {
+  readonly project: string;
+  readonly stage: string;
+  readonly account: string;
+  readonly region: string;
+  readonly phases: readonly { readonly phase: Phase; readonly stacks: readonly StackStatus[] }[];
+  readonly deployed: number;
+  readonly total: number;
+}
+
+/** `spec3 status <stage>`: every stack of the stage by phase, read from CloudFormation (no synth). */
+export async function run(options: StatusOptions, ctx: Context): Promise<StatusResult> {
+  const loaded = await loadConfig({ cwd: ctx.cwd, config: options.config });
+  const stage = resolveStage(loaded.config, options.stage);
+  const { aws } = await connectStage(stage, options.aws ?? {}, ctx);
+  const kinds = Object.entries(STACK_PHASES) as [string, Phase][];
+  const stacks = await Promise.all(
+    kinds.map(async ([kind, phase]) => {
+      const name = stackName({ project: stage.project, stage: stage.name }, kind);
+      const s = await describeStack(aws, name);
+      const report: StackStatus = s
+        ? {
+            name,
+            status: s.status,
+            ...(s.reason ? { reason: s.reason } : {}),
+            ...(s.lastUpdated ? { lastUpdated: s.lastUpdated.toISOString() } : {}),
+            terminationProtection: s.terminationProtection,
+            ...(s.driftStatus && s.driftStatus !== 'NOT_CHECKED' ? { drift: s.driftStatus } : {}),
+            outputs: s.outputs,
+          }
+        : { name, status: 'NOT_DEPLOYED', outputs: {} };
+      return { phase, report };
+    }),
+  );
+  const phases = PHASES.map((phase) => ({ phase, stacks: stacks.filter((s) => s.phase === phase).map((s) => s.report) }));
+  const deployed = stacks.filter((s) => s.report.status !== 'NOT_DEPLOYED').length;
+  return { project: stage.project, stage: stage.name, account: stage.account, region: stage.region, phases, deployed, total: stacks.length };
+}

@@ -1,0 +1,139 @@
+import {
+  CloudFormationClient,
+  CreateChangeSetCommand,
+  DeleteChangeSetCommand,
+  DeleteStackCommand,
+  DescribeChangeSetCommand,
+  DescribeStackEventsCommand,
+  DescribeStacksCommand,
+  ExecuteChangeSetCommand,
+  UpdateTerminationProtectionCommand,
+  type Stack,
+  type StackStatus,
+} from '@aws-sdk/client-cloudformation';
+import { mockClient } from 'aws-sdk-client-mock';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { AwsClients } from '../../../src/aws/clients.js';
+import { deployStack } from '../../../src/aws/cfn/deploy-stack.js';
+import { toDeployed } from '../../../src/aws/cfn/stacks.js';
+
+// Responses below follow the shapes CloudFormation returns (DescribeStacks, DescribeChangeSet, DescribeStackEvents).
+const cfn = mockClient(CloudFormationClient);
+const aws = new AwsClients({ region: 'us-east-1', maxAttempts: 1, credentials: { accessKeyId: 'a', secretAccessKey: 'b' } });
+const name = 'demo-dev-storage';
+const id = `arn:aws:cloudformation:us-east-1:123456789012:stack/${name}/1b2c`;
+const csId = `arn:aws:cloudformation:us-east-1:123456789012:changeSet/spec3-1/9f8e`;
+const created = new Date('2026-11-22T10:00:00Z');
+const stack = (StackStatus: StackStatus, extra: object = {}): Stack => ({
+  StackId: id,
+  StackName: name,
+  StackStatus,
+  CreationTime: created,
+  EnableTerminationProtection: false,
+  Tags: [],
+  Parameters: [],
+  Outputs: [],
+  ...extra,
+});
+const input = { name, templateBody: '{"Resources":{}}', tags: { stage: 'dev' }, terminationProtection: false };
+const hooks = { pollMs: 1, maxPollMs: 2 };
+
+beforeEach(() => {
+  cfn.reset();
+  cfn.on(CreateChangeSetCommand).resolves({ Id: csId, StackId: id });
+  cfn.on(ExecuteChangeSetCommand).resolves({});
+  cfn.on(DeleteChangeSetCommand).resolves({});
+});
+
+describe('deployStack', () => {
+  it('creates through a change set and reports the changes', async () => {
+    cfn.on(DescribeChangeSetCommand).resolves({
+      Status: 'CREATE_COMPLETE',
+      ExecutionStatus: 'AVAILABLE',
+      CreationTime: created,
+      Changes: [{ Type: 'Resource', ResourceChange: { Action: 'Add', LogicalResourceId: 'Bucket', ResourceType: 'AWS::S3::Bucket' } }],
+    });
+    cfn.on(DescribeStackEventsCommand).resolves({ StackEvents: [] });
+    cfn.on(DescribeStacksCommand).resolves({ Stacks: [stack('CREATE_COMPLETE', { Outputs: [{ OutputKey: 'BucketName', OutputValue: 'b1' }] })] });
+    const seen: unknown[] = [];
+    const out = await deployStack(aws, input, undefined, { ...hooks, onChanges: (c) => seen.push(...c) });
+    expect(out.action).toBe('created');
+    expect(out.stack.outputs).toEqual({ BucketName: 'b1' });
+    expect(seen).toEqual([{ action: 'Add', logicalId: 'Bucket', type: 'AWS::S3::Bucket' }]);
+    expect(cfn.commandCalls(CreateChangeSetCommand)[0]!.args[0].input).toMatchObject({ ChangeSetType: 'CREATE', Tags: [{ Key: 'stage', Value: 'dev' }] });
+  });
+
+  it('treats an empty change set as no changes and deletes it', async () => {
+    cfn.on(DescribeChangeSetCommand).resolves({
+      Status: 'FAILED',
+      StatusReason: "The submitted information didn't contain changes. Submit different information to create a change set.",
+    });
+    const out = await deployStack(aws, input, toDeployed(stack('UPDATE_COMPLETE')), hooks);
+    expect(out.action).toBe('no-changes');
+    expect(cfn.commandCalls(ExecuteChangeSetCommand)).toHaveLength(0);
+    expect(cfn.commandCalls(DeleteChangeSetCommand)).toHaveLength(1);
+  });
+
+  it('fails with the resource reason from the events, first cause first', async () => {
+    cfn.on(DescribeChangeSetCommand).resolves({ Status: 'CREATE_COMPLETE', CreationTime: created, Changes: [] });
+    cfn.on(DescribeStackEventsCommand).resolves({
+      StackEvents: [
+        { StackId: id, EventId: 'e3', StackName: name, LogicalResourceId: name, ResourceType: 'AWS::CloudFormation::Stack', ResourceStatus: 'UPDATE_ROLLBACK_COMPLETE', Timestamp: new Date('2026-11-22T10:00:09Z') },
+        { StackId: id, EventId: 'e2', StackName: name, LogicalResourceId: 'Queue', ResourceType: 'AWS::SQS::Queue', ResourceStatus: 'UPDATE_FAILED', ResourceStatusReason: 'Resource update cancelled', Timestamp: new Date('2026-11-22T10:00:06Z') },
+        { StackId: id, EventId: 'e1', StackName: name, LogicalResourceId: 'Table', ResourceType: 'AWS::DynamoDB::Table', ResourceStatus: 'UPDATE_FAILED', ResourceStatusReason: 'Table already exists: demo-dev-table', Timestamp: new Date('2026-11-22T10:00:05Z') },
+        { StackId: id, EventId: 'old', StackName: name, LogicalResourceId: 'Table', ResourceType: 'AWS::DynamoDB::Table', ResourceStatus: 'CREATE_FAILED', ResourceStatusReason: 'an earlier failure', Timestamp: new Date('2026-11-21T10:00:00Z') },
+      ],
+    });
+    cfn.on(DescribeStacksCommand).resolves({ Stacks: [stack('UPDATE_ROLLBACK_COMPLETE')] });
+    await expect(deployStack(aws, input, toDeployed(stack('UPDATE_COMPLETE')), hooks)).rejects.toMatchObject({
+      code: 'STACK_FAILED',
+      message: `${name} failed: UPDATE_ROLLBACK_COMPLETE\n  Table (AWS::DynamoDB::Table): Table already exists: demo-dev-table`,
+    });
+  });
+
+  it('replaces a stack whose creation rolled back', async () => {
+    cfn.on(DeleteStackCommand).resolves({});
+    cfn.on(DescribeStackEventsCommand).resolves({ StackEvents: [] });
+    cfn
+      .on(DescribeStacksCommand)
+      .resolvesOnce({ Stacks: [stack('DELETE_COMPLETE')] })
+      .resolves({ Stacks: [stack('CREATE_COMPLETE')] });
+    cfn.on(DescribeChangeSetCommand).resolves({ Status: 'CREATE_COMPLETE', CreationTime: created, Changes: [] });
+    const notices: string[] = [];
+    const out = await deployStack(aws, input, toDeployed(stack('ROLLBACK_COMPLETE')), { ...hooks, onNotice: (m) => notices.push(m) });
+    expect(out.action).toBe('created');
+    expect(cfn.commandCalls(DeleteStackCommand)).toHaveLength(1);
+    expect(cfn.commandCalls(CreateChangeSetCommand)[0]!.args[0].input.ChangeSetType).toBe('CREATE');
+    expect(notices[0]).toContain('ROLLBACK_COMPLETE after a failed create');
+  });
+
+  it('waits for an operation already in progress before starting', async () => {
+    cfn.on(DescribeStackEventsCommand).resolves({ StackEvents: [] });
+    cfn
+      .on(DescribeStacksCommand)
+      .resolvesOnce({ Stacks: [stack('UPDATE_IN_PROGRESS')] })
+      .resolves({ Stacks: [stack('UPDATE_COMPLETE')] });
+    cfn.on(DescribeChangeSetCommand).resolves({ Status: 'CREATE_COMPLETE', CreationTime: created, Changes: [] });
+    const notices: string[] = [];
+    const out = await deployStack(aws, input, toDeployed(stack('UPDATE_IN_PROGRESS')), { ...hooks, onNotice: (m) => notices.push(m) });
+    expect(notices[0]).toBe(`${name} is UPDATE_IN_PROGRESS; waiting for it to finish first`);
+    expect(out.action).toBe('updated');
+  });
+
+  it('refuses a stack only an operator can recover, naming the step', async () => {
+    await expect(deployStack(aws, input, toDeployed(stack('UPDATE_ROLLBACK_FAILED', { StackStatusReason: 'Bucket could not be restored' })), hooks)).rejects.toMatchObject({
+      code: 'STACK_ROLLBACK_FAILED',
+      hint: expect.stringContaining(`continue-update-rollback --stack-name ${name}`),
+    });
+    expect(cfn.commandCalls(CreateChangeSetCommand)).toHaveLength(0);
+  });
+
+  it('sets termination protection after the change set, which cannot carry it', async () => {
+    cfn.on(DescribeChangeSetCommand).resolves({ Status: 'CREATE_COMPLETE', CreationTime: created, Changes: [] });
+    cfn.on(DescribeStackEventsCommand).resolves({ StackEvents: [] });
+    cfn.on(DescribeStacksCommand).resolves({ Stacks: [stack('CREATE_COMPLETE')] });
+    cfn.on(UpdateTerminationProtectionCommand).resolves({ StackId: id });
+    await deployStack(aws, { ...input, terminationProtection: true }, undefined, hooks);
+    expect(cfn.commandCalls(UpdateTerminationProtectionCommand)[0]!.args[0].input).toEqual({ StackName: name, EnableTerminationProtection: true });
+  });
+});
