@@ -4,6 +4,7 @@ import { registerDeploy } from './commands/deploy.js';
 import { registerDestroy } from './commands/destroy.js';
 import { registerInit } from './commands/init.js';
 import { registerList } from './commands/list.js';
+import { registerLocal } from './commands/local.js';
 import { registerStatus } from './commands/status.js';
 import { registerSynth } from './commands/synth.js';
 import type { Terminal } from './terminal.js';
@@ -32,10 +33,13 @@ Examples:
   $ spec3 init orders            scaffold a project
   $ spec3 synth dev              synthesize the dev stage
   $ spec3 list prod              show the phase plan of prod
+  $ spec3 local start            a local AWS to try deploys on
+  $ spec3 deploy dev --local     deploy every phase of dev
+  $ spec3 destroy dev --local    tear dev down (typed confirmation)
 
 Exit codes: 0 success, 1 error, 2 changes or drift found (diff, drift), 130 aborted.`,
     );
-  for (const register of [registerInit, registerSynth, registerList, registerBootstrap, registerDeploy, registerStatus, registerDestroy]) register(program, t, state);
+  for (const register of [registerInit, registerSynth, registerList, registerBootstrap, registerDeploy, registerStatus, registerLocal, registerDestroy]) register(program, t, state);
   for (const command of program.commands) command.exitOverride();
   return program;
 }

@@ -29,7 +29,7 @@ describe('spec3 local', () => {
   it('start runs a server that outlives the command; start again reports it; status shows it; stop ends it', async () => {
     const none = await run('status');
     expect(none.exitCode, none.all).toBe(0);
-    expect(none.stdout).toBe('No local AWS is running. Start one with `spec3 local start`.\n');
+    expect(none.stdout).toBe('No local AWS is running. Start one with `spec3 local start`.');
 
     const started = await run('start');
     expect(started.exitCode, started.all).toBe(0);
@@ -61,13 +61,13 @@ describe('spec3 local', () => {
 
     const stopped = await run('stop');
     expect(stopped.exitCode, stopped.all).toBe(0);
-    expect(stopped.stdout).toBe(`✔ Stopped the local AWS at ${endpoint} (pid ${pid}).\n`);
+    expect(stopped.stdout).toBe(`✔ Stopped the local AWS at ${endpoint} (pid ${pid}).`);
     expect(isAlive(Number(pid))).toBe(false);
     expect(existsSync(stateFile())).toBe(false);
 
     const twice = await run('stop');
     expect(twice.exitCode, twice.all).toBe(0);
-    expect(twice.stdout).toBe('No local AWS is running.\n');
+    expect(twice.stdout).toBe('No local AWS is running.');
   });
 
   it('without Python it fails with exit 1 and says how to get moto', async () => {

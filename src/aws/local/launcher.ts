@@ -103,7 +103,9 @@ async function launch(python: string, args: string[], port: number, env: Env, op
     child.once('exit', (code) => resolve({ code }));
   });
   const lastLines = () => (detached ? tailOfFile(options.logFile!) : output.lines());
-  const outcome = await Promise.race([exited, answering(port, options.timeoutMs ?? START_TIMEOUT_MS)]);
+  const polling = new AbortController();
+  const outcome = await Promise.race([exited, answering(port, options.timeoutMs ?? START_TIMEOUT_MS, polling.signal)]);
+  polling.abort(); // a process that exited is not waited for any longer
   if (outcome === 'answering') {
     if (detached) child.unref();
     return handle(child, port, detached, exited);
@@ -134,9 +136,9 @@ function handle(child: ChildProcess, port: number, detached: boolean, exited: Pr
   };
 }
 
-async function answering(port: number, timeoutMs: number): Promise<'answering' | 'timeout'> {
+async function answering(port: number, timeoutMs: number, stop: AbortSignal): Promise<'answering' | 'timeout'> {
   const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
+  while (Date.now() < deadline && !stop.aborted) {
     if (await answers(port, 500)) return 'answering';
     await sleep(POLL_MS);
   }

@@ -16,7 +16,7 @@ interface StartFlags extends LocalFlags {
 export function registerLocal(program: Command, t: Terminal, state: RunState): void {
   const local = program
     .command('local')
-    .description('Run a local AWS (moto with spec3’s fixes) in the background, to deploy stages without an account.')
+    .description("Run a local AWS (moto with spec3's fixes) in the background, to deploy stages without an account.")
     .addHelpText(
       'after',
       `

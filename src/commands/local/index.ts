@@ -50,7 +50,7 @@ type LocalContext = Pick<Context, 'env' | 'io'>;
 export async function start(options: LocalStartOptions, ctx: LocalContext): Promise<LocalStartResult> {
   const running = await readLocalState(ctx.env);
   if (running) return { ...describe(running, localLogFile(ctx.env)), running: true, endpoint: running.endpoint, started: false };
-  ctx.io.emit({ code: 'LOCAL_STARTING', level: 'info', message: 'Starting the local AWS (moto with spec3’s fixes)…' });
+  ctx.io.emit({ code: 'LOCAL_STARTING', level: 'info', message: "Starting the local AWS (moto with spec3's fixes)…" });
   const logFile = await prepareLocalLog(ctx.env);
   const server = await startLocalAws({ port: options.port, detached: true, logFile, env: ctx.env });
   const state: LocalState = {
