@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import importlib
 import sys
-from typing import Any
+from typing import Any, Callable
 
 # The moto release every fix was written and tested against.
 MOTO_VERSION = "5.2.1"
@@ -74,6 +74,45 @@ def _type_of(model: type) -> str | None:
         return model.cloudformation_type()
     except Exception:
         return None
+
+
+def before_create(model: type, rewrite: Callable[[dict[str, Any]], dict[str, Any]]) -> None:
+    """Makes a CloudFormation model create its resource from `rewrite(resource JSON)`."""
+    require((model, "create_from_cloudformation_json"))
+    original = model.create_from_cloudformation_json.__func__  # type: ignore[attr-defined]
+
+    def create_from_cloudformation_json(cls: type, resource_name: str, cloudformation_json: Any, *args: Any, **kwargs: Any) -> Any:
+        return original(cls, resource_name, rewrite(cloudformation_json), *args, **kwargs)
+
+    model.create_from_cloudformation_json = classmethod(create_from_cloudformation_json)  # type: ignore[attr-defined]
+
+
+class ReplacedOnUpdate:
+    """For a model added by a fix: an update deletes the resource and creates it anew."""
+
+    @classmethod
+    def update_from_cloudformation_json(  # type: ignore[misc]
+        cls, original_resource: Any, new_resource_name: str, cloudformation_json: Any, account_id: str, region_name: str
+    ) -> Any:
+        original_resource.delete(account_id, region_name)
+        return cls.create_from_cloudformation_json(new_resource_name, cloudformation_json, account_id, region_name)  # type: ignore[attr-defined]
+
+
+def add_resource_event(stack: Any, resource: Any, logical_id: str, resource_type: str, status: str, reason: str) -> None:
+    """A resource's event on its stack (moto itself records only the stack's own events)."""
+    from moto.cloudformation.models import Event
+
+    event = Event(
+        stack_id=stack.stack_id,
+        stack_name=stack.name,
+        logical_resource_id=logical_id,
+        physical_resource_id=getattr(resource, "physical_resource_id", None) or "",
+        resource_type=resource_type,
+        resource_status=status,
+        resource_status_reason=reason,
+        resource_properties=None,
+    )
+    stack.events.append(event)
 
 
 def error_message(error: BaseException) -> str:

@@ -17,10 +17,10 @@ from typing import Any
 from moto.apigateway.models import APIGatewayBackend, apigateway_backends
 from moto.core.common_models import CloudFormationModel
 
-from . import register_model, require
+from . import ReplacedOnUpdate, register_model, require
 
 
-class StageResource(CloudFormationModel):
+class StageResource(ReplacedOnUpdate, CloudFormationModel):
     def __init__(self, rest_api_id: str, name: str) -> None:
         self.rest_api_id = rest_api_id
         self.name = name
@@ -51,13 +51,6 @@ class StageResource(CloudFormationModel):
             tracing_enabled=p.get("TracingEnabled"),
         )
         return cls(rest_api_id, resource_name)
-
-    @classmethod
-    def update_from_cloudformation_json(  # type: ignore[misc]
-        cls, original_resource: Any, new_resource_name: str, cloudformation_json: Any, account_id: str, region_name: str
-    ) -> StageResource:
-        original_resource.delete(account_id, region_name)
-        return cls.create_from_cloudformation_json(new_resource_name, cloudformation_json, account_id, region_name)
 
     def delete(self, account_id: str, region_name: str) -> None:
         api = apigateway_backends[account_id][region_name].apis.get(self.rest_api_id)

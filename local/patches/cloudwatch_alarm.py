@@ -18,14 +18,14 @@ from moto.cloudformation import parsing
 from moto.core.common_models import CloudFormationModel
 from moto.cloudwatch.models import CloudWatchBackend, cloudwatch_backends
 
-from . import register_model, require
+from . import ReplacedOnUpdate, register_model, require
 
 
 def _number(value: Any) -> Any:
     return None if value is None else float(value)
 
 
-class AlarmResource(CloudFormationModel):
+class AlarmResource(ReplacedOnUpdate, CloudFormationModel):
     def __init__(self, name: str, arn: str) -> None:
         self.name = name
         self.arn = arn
@@ -67,13 +67,6 @@ class AlarmResource(CloudFormationModel):
             tags=p.get("Tags"),
         )
         return cls(alarm.name, alarm.alarm_arn)
-
-    @classmethod
-    def update_from_cloudformation_json(  # type: ignore[misc]
-        cls, original_resource: Any, new_resource_name: str, cloudformation_json: Any, account_id: str, region_name: str
-    ) -> AlarmResource:
-        original_resource.delete(account_id, region_name)
-        return cls.create_from_cloudformation_json(new_resource_name, cloudformation_json, account_id, region_name)
 
     def delete(self, account_id: str, region_name: str) -> None:
         cloudwatch_backends[account_id][region_name].delete_alarms([self.name])

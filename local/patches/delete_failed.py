@@ -17,9 +17,9 @@ from __future__ import annotations
 from typing import Any, Callable
 
 from moto.cloudformation import parsing
-from moto.cloudformation.models import CloudFormationBackend, Event, Stack
+from moto.cloudformation.models import CloudFormationBackend, Stack
 
-from . import error_message, require
+from . import add_resource_event, error_message, require
 
 # Set on an exception by the resource whose deletion raised it.
 FAILED_RESOURCE = "_spec3_failed_deletion"
@@ -61,17 +61,8 @@ def _failing_on_the_stack(original: Callable[[Stack], None]) -> Callable[[Stack]
         except Exception as error:
             resource, resource_type = getattr(error, FAILED_RESOURCE, (None, ""))
             if resource is not None:
-                event = Event(
-                    stack_id=self.stack_id,
-                    stack_name=self.name,
-                    logical_resource_id=getattr(resource, "logical_resource_id", ""),
-                    physical_resource_id=getattr(resource, "physical_resource_id", None) or "",
-                    resource_type=resource_type,
-                    resource_status="DELETE_FAILED",
-                    resource_status_reason=error_message(error),
-                    resource_properties=None,
-                )
-                self.events.append(event)
+                logical_id = getattr(resource, "logical_resource_id", "")
+                add_resource_event(self, resource, logical_id, resource_type, "DELETE_FAILED", error_message(error))
             self.status = "DELETE_FAILED"
             self.status_reason = f"The following resource(s) failed to delete: [{', '.join(_left(self))}]. "
             self._add_stack_event("DELETE_FAILED", resource_status_reason=self.status_reason)

@@ -20,9 +20,9 @@ from __future__ import annotations
 from typing import Any, Callable
 
 from moto.cloudformation import parsing
-from moto.cloudformation.models import ChangeSet, CloudFormationBackend, Event, Stack
+from moto.cloudformation.models import ChangeSet, CloudFormationBackend, Stack
 
-from . import error_message, require
+from . import add_resource_event, error_message, require
 
 # Set on an exception by the innermost resource that raised it, so the failure names that resource.
 FAILED_RESOURCE = "_spec3_failed_resource"
@@ -38,21 +38,6 @@ def _naming_the_resource(original: Callable[..., Any]) -> Callable[..., Any]:
             raise
 
     return wrapper
-
-
-def _resource_event(stack: Stack, logical_id: str, resource_type: str, status: str, reason: str) -> None:
-    resource = stack.resource_map._parsed_resources.get(logical_id)
-    event = Event(
-        stack_id=stack.stack_id,
-        stack_name=stack.name,
-        logical_resource_id=logical_id,
-        physical_resource_id=getattr(resource, "physical_resource_id", None) or "",
-        resource_type=resource_type,
-        resource_status=status,
-        resource_status_reason=reason,
-        resource_properties=None,
-    )
-    stack.events.append(event)
 
 
 def _snapshot(backend: CloudFormationBackend, stack: Stack) -> dict[str, Any]:
@@ -91,7 +76,9 @@ def _fail(backend: CloudFormationBackend, change_set: ChangeSet, error: Exceptio
     creating = change_set.change_set_type == "CREATE"
     verb = "create" if creating else "update"
     logical_id, resource_type = getattr(error, FAILED_RESOURCE, (stack.name, "AWS::CloudFormation::Stack"))
-    _resource_event(stack, logical_id, resource_type, "CREATE_FAILED" if creating else "UPDATE_FAILED", error_message(error))
+    resource = stack.resource_map._parsed_resources.get(logical_id)
+    status = "CREATE_FAILED" if creating else "UPDATE_FAILED"
+    add_resource_event(stack, resource, logical_id, resource_type, status, error_message(error))
     reason = f"The following resource(s) failed to {verb}: [{logical_id}]. "
     if creating:
         reason += "Rollback requested by user."

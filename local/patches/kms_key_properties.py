@@ -18,7 +18,7 @@ from typing import Any
 
 from moto.kms.models import Key
 
-from . import require
+from . import before_create
 
 
 def _api_form(cloudformation_json: dict[str, Any]) -> dict[str, Any]:
@@ -32,12 +32,4 @@ def _api_form(cloudformation_json: dict[str, Any]) -> dict[str, Any]:
 
 
 def apply() -> None:
-    require((Key, "create_from_cloudformation_json"))
-    original = Key.create_from_cloudformation_json.__func__
-
-    def create_from_cloudformation_json(
-        cls: type[Key], resource_name: str, cloudformation_json: Any, *args: Any, **kwargs: Any
-    ) -> Key:
-        return original(cls, resource_name, _api_form(cloudformation_json), *args, **kwargs)
-
-    Key.create_from_cloudformation_json = classmethod(create_from_cloudformation_json)
+    before_create(Key, _api_form)

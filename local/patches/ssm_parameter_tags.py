@@ -14,7 +14,7 @@ from typing import Any
 
 from moto.ssm.models import Parameter
 
-from . import require
+from . import before_create
 
 
 def _as_tag_list(cloudformation_json: dict[str, Any]) -> dict[str, Any]:
@@ -27,12 +27,4 @@ def _as_tag_list(cloudformation_json: dict[str, Any]) -> dict[str, Any]:
 
 
 def apply() -> None:
-    require((Parameter, "create_from_cloudformation_json"))
-    original = Parameter.create_from_cloudformation_json.__func__
-
-    def create_from_cloudformation_json(
-        cls: type[Parameter], resource_name: str, cloudformation_json: Any, *args: Any, **kwargs: Any
-    ) -> Parameter:
-        return original(cls, resource_name, _as_tag_list(cloudformation_json), *args, **kwargs)
-
-    Parameter.create_from_cloudformation_json = classmethod(create_from_cloudformation_json)
+    before_create(Parameter, _as_tag_list)

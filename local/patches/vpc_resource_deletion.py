@@ -106,7 +106,7 @@ def apply() -> None:
     # CloudFormation's ResourceMap calls `resource.delete(account_id, region_name)` when it exists.
     taken = [cls.__name__ for cls in DELETES if hasattr(cls, "delete")]
     if taken:
-        raise MissingTarget(f"{', '.join(taken)} already define delete()")
+        raise MissingTarget(f"{', '.join(taken)} already defines delete()")
     require(
         (EC2Backend, "delete_route_table"),
         (EC2Backend, "delete_internet_gateway"),

@@ -29,31 +29,21 @@ Needs Python 3 with moto (pip install 'moto[server]'; SPEC3_PYTHON picks the Pyt
 Exit codes: 0 success, 1 error.`,
     );
 
-  local
-    .command('start')
-    .description('Start the local AWS in the background, or report the one already running.')
-    .option('-p, --port <port>', 'port to listen on (default: a free port)', parsePort)
-    .option('--json', 'print the result as JSON')
-    .option('-v, --verbose', 'show debug messages')
-    .addHelpText(
-      'after',
-      `
-Examples:
-  $ spec3 local start
-  $ spec3 local start --port 4599
-
-It keeps running after this command ends; its output goes to ~/.spec3/local.log.
+  subcommand(
+    local,
+    'start',
+    'Start the local AWS in the background, or report the one already running.',
+    ['spec3 local start', 'spec3 local start --port 4599'],
+    `It keeps running after this command ends; its output goes to ~/.spec3/local.log.
 Exit codes: 0 running (started now or before), 1 error (no Python or moto, port in use).`,
-    )
+  )
+    .option('-p, --port <port>', 'port to listen on (default: a free port)', parsePort)
     .action(async (flags: StartFlags) => {
       await runCommand(
         t,
         state,
         flags,
-        async (ctx) => {
-          const { start } = await import('../../commands/local/index.js');
-          return start({ port: flags.port }, ctx);
-        },
+        async (ctx) => (await import('../../commands/local/index.js')).start({ port: flags.port }, ctx),
         (result, host, out) => {
           const where = `${result.endpoint} (pid ${result.pid})`;
           out(result.started ? host.chalk.green(`✔ Local AWS running at ${where}.`) : `Local AWS already running at ${where}, up ${uptime(result)}.`);
@@ -62,67 +52,56 @@ Exit codes: 0 running (started now or before), 1 error (no Python or moto, port 
       );
     });
 
-  local
-    .command('status')
-    .description('Show whether the local AWS runs, where, and for how long.')
-    .option('--json', 'print the status as JSON')
-    .option('-v, --verbose', 'show debug messages')
-    .addHelpText(
-      'after',
-      `
-Examples:
-  $ spec3 local status
-  $ spec3 local status --json
+  subcommand(
+    local,
+    'status',
+    'Show whether the local AWS runs, where, and for how long.',
+    ['spec3 local status', 'spec3 local status --json'],
+    'Exit codes: 0 shown (running or not), 1 error.',
+  ).action(async (flags: LocalFlags) => {
+    await runCommand(
+      t,
+      state,
+      flags,
+      async (ctx) => (await import('../../commands/local/index.js')).status({}, ctx),
+      (result, _host, out) => {
+        if (!result.running) {
+          out('No local AWS is running. Start one with `spec3 local start`.');
+          return;
+        }
+        out(`Local AWS running at ${result.endpoint} (pid ${result.pid}), up ${uptime(result)}.`);
+        for (const line of usage(result)) out(line);
+      },
+    );
+  });
 
-Exit codes: 0 shown (running or not), 1 error.`,
-    )
-    .action(async (flags: LocalFlags) => {
-      await runCommand(
-        t,
-        state,
-        flags,
-        async (ctx) => {
-          const { status } = await import('../../commands/local/index.js');
-          return status({}, ctx);
-        },
-        (result, _host, out) => {
-          if (!result.running) {
-            out('No local AWS is running. Start one with `spec3 local start`.');
-            return;
-          }
-          out(`Local AWS running at ${result.endpoint} (pid ${result.pid}), up ${uptime(result)}.`);
-          for (const line of usage(result)) out(line);
-        },
-      );
-    });
+  subcommand(
+    local,
+    'stop',
+    'Stop the local AWS; everything deployed to it is gone.',
+    ['spec3 local stop'],
+    'Exit codes: 0 stopped or none was running, 1 error.',
+  ).action(async (flags: LocalFlags) => {
+    await runCommand(
+      t,
+      state,
+      flags,
+      async (ctx) => (await import('../../commands/local/index.js')).stop({}, ctx),
+      (result, host, out) => {
+        out(result.stopped ? host.chalk.green(`✔ Stopped the local AWS at ${result.endpoint} (pid ${result.pid}).`) : 'No local AWS is running.');
+      },
+    );
+  });
+}
 
-  local
-    .command('stop')
-    .description('Stop the local AWS; everything deployed to it is gone.')
+/** A `spec3 local` subcommand with the options and help every one of them has. */
+function subcommand(parent: Command, name: string, description: string, examples: readonly string[], notes: string): Command {
+  return parent
+    .command(name)
+    .description(description)
     .option('--json', 'print the result as JSON')
     .option('-v, --verbose', 'show debug messages')
-    .addHelpText(
-      'after',
-      `
-Examples:
-  $ spec3 local stop
-
-Exit codes: 0 stopped or none was running, 1 error.`,
-    )
-    .action(async (flags: LocalFlags) => {
-      await runCommand(
-        t,
-        state,
-        flags,
-        async (ctx) => {
-          const { stop } = await import('../../commands/local/index.js');
-          return stop({}, ctx);
-        },
-        (result, host, out) => {
-          out(result.stopped ? host.chalk.green(`✔ Stopped the local AWS at ${result.endpoint} (pid ${result.pid}).`) : 'No local AWS is running.');
-        },
-      );
-    });
+    .addHelpText('after', `\nExamples:\n${examples.map((e) => `  $ ${e}`).join('\n')}\n\n${notes}`);
 }
 
 function usage(result: LocalStatusResult): string[] {

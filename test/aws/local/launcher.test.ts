@@ -1,5 +1,8 @@
+import { execFile } from 'node:child_process';
 import { chmod, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 import { CloudFormationClient, ListStacksCommand } from '@aws-sdk/client-cloudformation';
 import { GetParameterCommand, PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { describe, expect, it } from 'vitest';
@@ -71,6 +74,33 @@ describe('startLocalAws', () => {
       await server.stop();
     }
     expect(isAlive(server.pid)).toBe(false);
+  });
+});
+
+describe('the fixes', () => {
+  it('a fix whose moto attribute is missing is skipped with a warning naming it; the others apply', async () => {
+    // A moto release that renamed what two fixes replace, simulated before the fixes load.
+    const script = `
+import sys
+sys.path.insert(0, "local")
+from moto.cloudformation.models import CloudFormationBackend
+from moto.ec2.models.route_tables import RouteTable
+del CloudFormationBackend.execute_change_set
+RouteTable.delete = lambda self, account_id, region_name: None
+from patches import MODULES, apply_all
+applied = apply_all("9.9.9")
+print(len(applied), len(MODULES))
+`;
+    const root = fileURLToPath(new URL('../../..', import.meta.url));
+    const { stdout, stderr } = await promisify(execFile)(process.env.SPEC3_PYTHON || 'python3', ['-c', script], { cwd: root });
+    const [applied, all] = stdout.trim().split(' ').map(Number);
+    expect(applied).toBe(all! - 4);
+    expect(stderr.trim().split('\n')).toEqual([
+      "spec3 local AWS: fix 'execute_change_set' not applied, moto 9.9.9 differs from 5.2.1 (missing CloudFormationBackend.execute_change_set)",
+      "spec3 local AWS: fix 'execution_failure' not applied, moto 9.9.9 differs from 5.2.1 (missing CloudFormationBackend.execute_change_set)",
+      "spec3 local AWS: fix 'change_set_not_found' not applied, moto 9.9.9 differs from 5.2.1 (missing CloudFormationBackend.execute_change_set)",
+      "spec3 local AWS: fix 'vpc_resource_deletion' not applied, moto 9.9.9 differs from 5.2.1 (RouteTable already defines delete())",
+    ]);
   });
 });
 

@@ -27,21 +27,26 @@ const queueWithExport = {
   Outputs: { QueueUrl: { Value: { Ref: 'Queue' }, Export: { Name: 'queue-url' } } },
 };
 
+/** A method on the root resource of the template's RestApi `Api`. */
+function rootMethod(httpMethod: string, integration: object) {
+  return {
+    Type: 'AWS::ApiGateway::Method',
+    Properties: {
+      RestApiId: { Ref: 'Api' },
+      ResourceId: { 'Fn::GetAtt': ['Api', 'RootResourceId'] },
+      HttpMethod: httpMethod,
+      AuthorizationType: 'NONE',
+      Integration: integration,
+    },
+  };
+}
+
 /** An API whose Deployment comes first in the template and must wait for its Method (DependsOn). */
 const apiWithDeployment = {
   Resources: {
     Deployment: { Type: 'AWS::ApiGateway::Deployment', Properties: { RestApiId: { Ref: 'Api' } }, DependsOn: ['Method'] },
     Api: { Type: 'AWS::ApiGateway::RestApi', Properties: { Name: 'orders' } },
-    Method: {
-      Type: 'AWS::ApiGateway::Method',
-      Properties: {
-        RestApiId: { Ref: 'Api' },
-        ResourceId: { 'Fn::GetAtt': ['Api', 'RootResourceId'] },
-        HttpMethod: 'GET',
-        AuthorizationType: 'NONE',
-        Integration: { Type: 'HTTP', IntegrationHttpMethod: 'GET', Uri: 'http://example.com' },
-      },
-    },
+    Method: rootMethod('GET', { Type: 'HTTP', IntegrationHttpMethod: 'GET', Uri: 'http://example.com' }),
   },
 };
 
@@ -445,16 +450,7 @@ describe('apigateway_method_integration', () => {
     const template = {
       Resources: {
         Api: { Type: 'AWS::ApiGateway::RestApi', Properties: { Name: 'orders' } },
-        Options: {
-          Type: 'AWS::ApiGateway::Method',
-          Properties: {
-            RestApiId: { Ref: 'Api' },
-            ResourceId: { 'Fn::GetAtt': ['Api', 'RootResourceId'] },
-            HttpMethod: 'OPTIONS',
-            AuthorizationType: 'NONE',
-            Integration: { Type: 'MOCK', RequestTemplates: { 'application/json': '{ statusCode: 200 }' } },
-          },
-        },
+        Options: rootMethod('OPTIONS', { Type: 'MOCK', RequestTemplates: { 'application/json': '{ statusCode: 200 }' } }),
       },
       Outputs: { ApiId: { Value: { Ref: 'Api' } }, RootId: { Value: { 'Fn::GetAtt': ['Api', 'RootResourceId'] } } },
     };
