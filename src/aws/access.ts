@@ -63,18 +63,18 @@ export async function resolveAwsOptions(flags: AwsFlags, env: Env, stageRegion: 
 
 function parseAttempts(value: string | undefined): number | undefined {
   if (value === undefined || value === '') return undefined;
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 1 || n > 20) {
-    throw new Spec3Error('BAD_MAX_ATTEMPTS', `SPEC3_MAX_ATTEMPTS must be an integer from 1 to 20, got "${value}".`);
-  }
-  return n;
+  return checkAttempts(value, 'SPEC3_MAX_ATTEMPTS');
 }
 
 /** Parses `--max-attempts`. */
 export function parseMaxAttempts(value: string): number {
+  return checkAttempts(value, '--max-attempts');
+}
+
+function checkAttempts(value: string, source: string): number {
   const n = Number(value);
   if (!Number.isInteger(n) || n < 1 || n > 20) {
-    throw new Spec3Error('BAD_MAX_ATTEMPTS', `--max-attempts must be an integer from 1 to 20, got "${value}".`);
+    throw new Spec3Error('BAD_MAX_ATTEMPTS', `${source} must be an integer from 1 to 20, got "${value}".`);
   }
   return n;
 }

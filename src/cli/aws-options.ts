@@ -26,15 +26,19 @@ export function awsFlags(flags: AwsFlags): AwsFlags {
 }
 
 /**
- * Ctrl-C once: abort (the engine starts no new work and reports what is still running).
- * Ctrl-C twice: the default, immediate exit.
+ * Runs a command that Ctrl-C can interrupt. Ctrl-C once: the signal aborts (the engine starts no
+ * new work and reports what is still running). Ctrl-C twice: the default, immediate exit.
  */
-export function interruptSignal(): { signal: AbortSignal; dispose: () => void } {
+export async function interruptible(work: (signal: AbortSignal) => Promise<void>): Promise<void> {
   const controller = new AbortController();
   const onSigint = () => {
     process.removeListener('SIGINT', onSigint);
     controller.abort();
   };
   process.on('SIGINT', onSigint);
-  return { signal: controller.signal, dispose: () => process.removeListener('SIGINT', onSigint) };
+  try {
+    await work(controller.signal);
+  } finally {
+    process.removeListener('SIGINT', onSigint);
+  }
 }

@@ -1,3 +1,5 @@
+import { STACK_PHASES, type Phase, type StackKind } from './phases.js';
+
 /**
  * Every physical name spec3 gives: stage-prefixed, so stages and projects share an account safely.
  * Pure and free of aws-cdk-lib, so config validation can check AWS name limits before any synth.
@@ -28,3 +30,14 @@ export const topicName = (s: NameScope): string => `${prefix(s)}-alerts`;
 /** SSM parameter through which a stack publishes a value to later stacks (see stack/wiring.ts). */
 export const parameterName = (s: NameScope, stack: string, key: string): string =>
   `/spec3/${s.project}/${s.stage}/${stack}/${key}`;
+
+export interface StageStack {
+  readonly kind: StackKind;
+  readonly name: string;
+  readonly phase: Phase;
+}
+
+/** Every stack a stage can have, by name and phase, straight from the phase map (no synth). */
+export function stageStacks(scope: NameScope): StageStack[] {
+  return (Object.entries(STACK_PHASES) as [StackKind, Phase][]).map(([kind, phase]) => ({ kind, phase, name: stackName(scope, kind) }));
+}

@@ -1,3 +1,5 @@
+import { Spec3Error } from '../errors.js';
+
 /**
  * The phase map: which stack deploys in which phase. A stack may read values only from stacks of
  * its own or an earlier phase (checked at synth, see phase-check.ts); that ordering is what breaks
@@ -23,4 +25,11 @@ export const phaseIndex = (phase: Phase): number => PHASES.indexOf(phase);
 
 export function isPhase(value: string): value is Phase {
   return (PHASES as readonly string[]).includes(value);
+}
+
+/** A `--phase` flag's value, checked; undefined when the flag was not given. */
+export function parsePhase(value: string | undefined): Phase | undefined {
+  if (value === undefined) return undefined;
+  if (!isPhase(value)) throw new Spec3Error('UNKNOWN_PHASE', `Unknown phase "${value}".`, `Use one of: ${PHASES.join(', ')}.`);
+  return value;
 }

@@ -1,55 +1,15 @@
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main.js';
 import { useTempDirs } from '../helpers/tmp.js';
+import { streams, typeAnswers } from '../helpers/terminal.js';
 
 const tempDir = useTempDirs();
 
 const DOWN = '\u001b[B';
 const BACKSPACE = '\u007f';
-
-interface Streams {
-  readonly stdin: PassThrough & { isTTY?: boolean };
-  readonly stdout: PassThrough & { isTTY?: boolean };
-  readonly stderr: PassThrough & { isTTY?: boolean };
-  out(): string;
-  err(): string;
-}
-
-function streams(tty: boolean): Streams {
-  const stdin: Streams['stdin'] = new PassThrough();
-  const stdout: Streams['stdout'] = new PassThrough();
-  // Plain streams, not process stdio: prompts must not end them (ConsoleHost pipes with end: false).
-  const stderr: Streams['stderr'] = new PassThrough();
-  if (tty) stdin.isTTY = stdout.isTTY = stderr.isTTY = true;
-  let out = '';
-  let err = '';
-  stdout.on('data', (d) => (out += d));
-  stderr.on('data', (d) => (err += d));
-  return { stdin, stdout, stderr, out: () => out, err: () => err };
-}
-
-/**
- * Types like a person: waits until each prompt has rendered (a TTY prompt discards keys that
- * arrive before it), then sends that step's keys. Prompts render on stderr.
- */
-function typeAnswers(s: Streams, steps: readonly (readonly [prompt: string, keys: string])[]): () => number {
-  let step = 0;
-  let from = 0;
-  s.stderr.on('data', () => {
-    const current = steps[step];
-    if (!current) return;
-    const at = s.err().indexOf(current[0], from);
-    if (at < 0) return;
-    from = at + current[0].length;
-    step += 1;
-    setTimeout(() => s.stdin.write(current[1]), 5);
-  });
-  return () => step;
-}
 
 describe('spec3 init (in-process)', () => {
   it('asks through real prompts in a TTY and writes what was answered', async () => {

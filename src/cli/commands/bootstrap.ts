@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import type { AwsFlags } from '../../aws/access.js';
-import { addAwsOptions, awsFlags, interruptSignal } from '../aws-options.js';
+import { addAwsOptions, awsFlags, interruptible } from '../aws-options.js';
 import type { RunState } from '../program.js';
 import { runCommand } from '../run-command.js';
 import type { Terminal } from '../terminal.js';
@@ -35,16 +35,15 @@ Examples:
 Exit codes: 0 bootstrapped or already up to date, 1 error (wrong account, no credentials, stack failed).`,
     )
     .action(async (stage: string, flags: BootstrapFlags) => {
-      const interrupt = interruptSignal();
-      try {
-        await runCommand(
+      await interruptible((signal) =>
+        runCommand(
           t,
           state,
           flags,
           async (ctx) => {
             const { run } = await import('../../commands/bootstrap/index.js');
             return run(
-              { stage, config: flags.config, ...(flags.qualifier ? { qualifier: flags.qualifier } : {}), aws: awsFlags(flags), signal: interrupt.signal },
+              { stage, config: flags.config, ...(flags.qualifier ? { qualifier: flags.qualifier } : {}), aws: awsFlags(flags), signal },
               ctx,
             );
           },
@@ -58,9 +57,7 @@ Exit codes: 0 bootstrapped or already up to date, 1 error (wrong account, no cre
             if (r.bucket) out(`  assets bucket: ${r.bucket}`);
             out(`Next: spec3 deploy ${r.stage}`);
           },
-        );
-      } finally {
-        interrupt.dispose();
-      }
+        ),
+      );
     });
 }

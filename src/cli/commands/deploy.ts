@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import type { AwsFlags } from '../../aws/access.js';
-import { addAwsOptions, awsFlags, interruptSignal } from '../aws-options.js';
+import { addAwsOptions, awsFlags, interruptible } from '../aws-options.js';
 import type { RunState } from '../program.js';
 import { DeployProgress } from '../render/deploy-progress.js';
 import { renderDeploy } from '../render/deploy.js';
@@ -59,9 +59,8 @@ Exit codes: 0 deployed or nothing to do, 1 error (the failing stack and its reas
     )
     .action(async (stage: string, flags: DeployFlags) => {
       const live = isInteractive(t) && !flags.json && !flags.verbose ? new DeployProgress() : undefined;
-      const interrupt = interruptSignal();
-      try {
-        await runCommand(
+      await interruptible((signal) =>
+        runCommand(
           t,
           state,
           flags,
@@ -79,7 +78,7 @@ Exit codes: 0 deployed or nothing to do, 1 error (the failing stack and its reas
                   ...(flags.concurrency ? { concurrency: flags.concurrency } : {}),
                   dryRun: Boolean(flags.dryRun),
                   aws: awsFlags(flags),
-                  signal: interrupt.signal,
+                  signal,
                 },
                 withValidation(ctx, false),
               );
@@ -91,9 +90,7 @@ Exit codes: 0 deployed or nothing to do, 1 error (the failing stack and its reas
           (result, host, out) => {
             for (const line of renderDeploy(result, host.chalk)) out(line);
           },
-        );
-      } finally {
-        interrupt.dispose();
-      }
+        ),
+      );
     });
 }

@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import type { AwsFlags } from '../../aws/access.js';
 import type { DestroyPlan } from '../../commands/destroy/index.js';
 import type { IoHost, Spec3Event } from '../../context.js';
-import { addAwsOptions, awsFlags, interruptSignal } from '../aws-options.js';
+import { addAwsOptions, awsFlags, interruptible } from '../aws-options.js';
 import type { RunState } from '../program.js';
 import { DeployProgress } from '../render/deploy-progress.js';
 import { renderDestroy, renderDestroyPlan } from '../render/destroy.js';
@@ -53,9 +53,8 @@ Exit codes: 0 destroyed or nothing to destroy, 1 error or refused (protected, no
     .action(async (stage: string, flags: DestroyFlags) => {
       const interactive = isInteractive(t);
       const live = interactive && !flags.json && !flags.verbose ? new DeployProgress() : undefined;
-      const interrupt = interruptSignal();
-      try {
-        await runCommand(
+      await interruptible((signal) =>
+        runCommand(
           t,
           state,
           flags,
@@ -90,7 +89,7 @@ Exit codes: 0 destroyed or nothing to destroy, 1 error or refused (protected, no
                   force: Boolean(flags.force),
                   allowProtected: Boolean(flags.allowProtected),
                   aws: awsFlags(flags),
-                  signal: interrupt.signal,
+                  signal,
                 },
                 { ...ctx, io },
               );
@@ -102,9 +101,7 @@ Exit codes: 0 destroyed or nothing to destroy, 1 error or refused (protected, no
           (result, host, out) => {
             for (const line of renderDestroy(result, host.chalk)) out(line);
           },
-        );
-      } finally {
-        interrupt.dispose();
-      }
+        ),
+      );
     });
 }

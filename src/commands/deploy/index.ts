@@ -16,6 +16,7 @@ import { writeOutputs } from './outputs.js';
 import { prepareStacks, type PreparedStack } from './prepare.js';
 import { deployRole } from './role.js';
 import { schedule } from './schedule.js';
+import { resourceEvents, stackJob } from '../stack-job.js';
 import { checkPrerequisites, selectStacks } from './select.js';
 import { loadStage } from './stage.js';
 
@@ -137,51 +138,31 @@ export async function run(options: DeployOptions, ctx: Context): Promise<DeployR
       concurrency,
       async (job) => {
         const p = byName.get(job.name)!;
-        const t0 = Date.now();
-        ctx.io.emit({ code: 'STACK_START', level: 'info', message: `${job.name}: ${p.reason}`, data: { stack: job.name } });
-        try {
-          const done = await deployStack(deployer, deployInput(p), p.deployed, {
-            ...poll,
-            ...(options.signal ? { signal: options.signal } : {}),
-            onChanges: (changes) =>
-              ctx.io.emit({
-                code: 'STACK_CHANGES',
-                level: 'info',
-                message: `${job.name}: ${summarizeChanges(changes)}`,
-                data: { stack: job.name, changes },
-              }),
-            onEvent: (event) =>
-              ctx.io.emit({
-                code: 'RESOURCE_EVENT',
-                level: 'debug',
-                message: `${job.name} ${event.logicalId} ${event.status}${event.reason ? ` ${event.reason}` : ''}`,
-                data: event,
-              }),
-            onNotice: (message) => ctx.io.emit({ code: 'STACK_NOTICE', level: 'warn', message, data: { stack: job.name } }),
-          });
-          const durationMs = Date.now() - t0;
-          reports.set(job.name, {
-            ...reports.get(job.name)!,
-            status: done.action,
-            changes: done.changes,
-            durationMs,
-            outputs: done.stack.outputs,
-          });
-          states.set(job.name, done.stack);
-          ctx.io.emit({
-            code: 'STACK_DONE',
-            level: 'success',
-            message: `${job.name} ${done.action} in ${(durationMs / 1000).toFixed(1)} s`,
-            data: { stack: job.name, action: done.action, durationMs },
-          });
-        } catch (error) {
-          reports.set(job.name, { ...reports.get(job.name)!, status: 'failed', durationMs: Date.now() - t0 });
-          if (!(error instanceof AbortError)) {
-            // Plain output prints the reasons once, in the final error; a live view marks the task.
-            ctx.io.emit({ code: 'STACK_FAILED', level: 'debug', message: (error as Error).message, data: { stack: job.name } });
-          }
-          throw error;
-        }
+        await stackJob(
+          ctx.io,
+          job.name,
+          `${job.name}: ${p.reason}`,
+          () =>
+            deployStack(deployer, deployInput(p), p.deployed, {
+              ...poll,
+              ...(options.signal ? { signal: options.signal } : {}),
+              onChanges: (changes) =>
+                ctx.io.emit({
+                  code: 'STACK_CHANGES',
+                  level: 'info',
+                  message: `${job.name}: ${summarizeChanges(changes)}`,
+                  data: { stack: job.name, changes },
+                }),
+              onEvent: resourceEvents(ctx.io, job.name),
+              onNotice: (message) => ctx.io.emit({ code: 'STACK_NOTICE', level: 'warn', message, data: { stack: job.name } }),
+            }),
+          (done, durationMs) => {
+            reports.set(job.name, { ...reports.get(job.name)!, status: done.action, changes: done.changes, durationMs, outputs: done.stack.outputs });
+            states.set(job.name, done.stack);
+            return done.action;
+          },
+          (durationMs) => reports.set(job.name, { ...reports.get(job.name)!, status: 'failed', durationMs }),
+        );
       },
       options.signal,
     );

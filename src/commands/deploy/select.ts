@@ -1,7 +1,7 @@
 import type { AssemblyStack } from '../../aws/assembly.js';
 import { isDeployed, type DeployedStack } from '../../aws/cfn/stacks.js';
 import { Spec3Error } from '../../errors.js';
-import { isPhase, PHASES, phaseIndex, type Phase } from '../../stack/phases.js';
+import { parsePhase, PHASES, phaseIndex, type Phase } from '../../stack/phases.js';
 
 export interface Selection {
   readonly phase?: string;
@@ -11,12 +11,8 @@ export interface Selection {
 /** The stacks a deploy touches, in assembly order, after checking the flags name real ones. */
 export function selectStacks(all: readonly AssemblyStack[], selection: Selection, stage: string): AssemblyStack[] {
   let chosen = [...all];
-  if (selection.phase !== undefined) {
-    if (!isPhase(selection.phase)) {
-      throw new Spec3Error('UNKNOWN_PHASE', `Unknown phase "${selection.phase}".`, `Use one of: ${PHASES.join(', ')}.`);
-    }
-    chosen = chosen.filter((s) => s.phase === selection.phase);
-  }
+  const phase = parsePhase(selection.phase);
+  if (phase) chosen = chosen.filter((s) => s.phase === phase);
   if (selection.stacks && selection.stacks.length > 0) {
     const names = new Set(all.map((s) => s.name));
     const unknown = selection.stacks.filter((n) => !names.has(n) && !names.has(`${prefixOf(all)}${n}`));

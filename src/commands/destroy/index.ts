@@ -13,21 +13,21 @@ import { AbortError, Spec3Error } from '../../errors.js';
 import { PHASES, type Phase } from '../../stack/phases.js';
 import { outputsPath, readOutputs, writeOutputs } from '../deploy/outputs.js';
 import { schedule } from '../deploy/schedule.js';
+import { resourceEvents, stackJob } from '../stack-job.js';
 import { confirmDestroy } from './confirm.js';
 import {
   assertNoLaterPhase,
   bucketsToEmpty,
   deletionOrder,
-  parsePhase,
   readsFrom,
   retainedResources,
-  stageStacks,
   type BucketToEmpty,
   type PlannedStack,
   type RetainedResource,
   type StackTemplate,
-  type StageStack,
 } from './plan.js';
+import { stageStacks, type StageStack } from '../../stack/naming.js';
+import { parsePhase } from '../../stack/phases.js';
 
 export type { BucketToEmpty, RetainedResource } from './plan.js';
 
@@ -172,45 +172,32 @@ export async function run(options: DestroyOptions, ctx: Context): Promise<Destro
       concurrency,
       async (job) => {
         const p = byName.get(job.name)!;
-        const t0 = Date.now();
-        ctx.io.emit({ code: 'STACK_START', level: 'info', message: `${p.name}: deleting`, data: { stack: p.name } });
         const notice = (message: string) => ctx.io.emit({ code: 'STACK_NOTICE', level: 'info', message, data: { stack: p.name } });
-        try {
-          for (const b of p.buckets) {
-            notice(`${p.name}: emptying bucket ${b.bucket}`);
-            const objects = await emptyBucket(aws, b.bucket, options.signal);
-            emptied.push({ stack: p.name, bucket: b.bucket, objects });
-            notice(`${p.name}: bucket ${b.bucket} emptied (${objects} object version(s) and delete marker(s))`);
-          }
-          await deleteStack(aws, p.deployed, {
-            ...poll,
-            ...(options.signal ? { signal: options.signal } : {}),
-            liftProtection: Boolean(options.allowProtected),
-            onNotice: notice,
-            onEvent: (event) =>
-              ctx.io.emit({
-                code: 'RESOURCE_EVENT',
-                level: 'debug',
-                message: `${p.name} ${event.logicalId} ${event.status}${event.reason ? ` ${event.reason}` : ''}`,
-                data: event,
-              }),
-          });
-          const durationMs = Date.now() - t0;
-          reports.set(p.name, { ...reports.get(p.name)!, status: 'deleted', durationMs });
-          ctx.io.emit({
-            code: 'STACK_DONE',
-            level: 'success',
-            message: `${p.name} deleted in ${(durationMs / 1000).toFixed(1)} s`,
-            data: { stack: p.name, action: 'deleted', durationMs },
-          });
-        } catch (error) {
-          reports.set(p.name, { ...reports.get(p.name)!, status: 'failed', durationMs: Date.now() - t0 });
-          if (!(error instanceof AbortError)) {
-            // Plain output prints the reason once, in the final error; a live view marks the task.
-            ctx.io.emit({ code: 'STACK_FAILED', level: 'debug', message: (error as Error).message, data: { stack: p.name } });
-          }
-          throw error;
-        }
+        await stackJob(
+          ctx.io,
+          p.name,
+          `${p.name}: deleting`,
+          async () => {
+            for (const b of p.buckets) {
+              notice(`${p.name}: emptying bucket ${b.bucket}`);
+              const objects = await emptyBucket(aws, b.bucket, options.signal);
+              emptied.push({ stack: p.name, bucket: b.bucket, objects });
+              notice(`${p.name}: bucket ${b.bucket} emptied (${objects} object version(s) and delete marker(s))`);
+            }
+            await deleteStack(aws, p.deployed, {
+              ...poll,
+              ...(options.signal ? { signal: options.signal } : {}),
+              liftProtection: Boolean(options.allowProtected),
+              onNotice: notice,
+              onEvent: resourceEvents(ctx.io, p.name),
+            });
+          },
+          (_, durationMs) => {
+            reports.set(p.name, { ...reports.get(p.name)!, status: 'deleted', durationMs });
+            return 'deleted';
+          },
+          (durationMs) => reports.set(p.name, { ...reports.get(p.name)!, status: 'failed', durationMs }),
+        );
       },
       options.signal,
     );

@@ -2,15 +2,8 @@ import type { StackResource } from '../../aws/cfn/delete-stack.js';
 import { ssmParameters } from '../../aws/cfn/skip.js';
 import type { DeployedStack } from '../../aws/cfn/stacks.js';
 import { Spec3Error } from '../../errors.js';
-import { stackName, type NameScope } from '../../stack/naming.js';
-import { isPhase, PHASES, phaseIndex, STACK_PHASES, type Phase, type StackKind } from '../../stack/phases.js';
-
-/** One stack a stage can have, named from the config alone (no synth needed). */
-export interface StageStack {
-  readonly kind: StackKind;
-  readonly name: string;
-  readonly phase: Phase;
-}
+import { stackName, type NameScope, type StageStack } from '../../stack/naming.js';
+import { phaseIndex, STACK_PHASES, type Phase, type StackKind } from '../../stack/phases.js';
 
 /** A resource CloudFormation leaves in place when its stack is deleted. */
 export interface RetainedResource {
@@ -49,15 +42,7 @@ export interface StackTemplate {
 const RETAIN = new Set(['Retain', 'RetainExceptOnCreate']);
 
 /** Every stack the stage can have, in deploy order of the phase map. */
-export function stageStacks(scope: NameScope): StageStack[] {
-  return (Object.entries(STACK_PHASES) as [StackKind, Phase][]).map(([kind, phase]) => ({ kind, phase, name: stackName(scope, kind) }));
-}
 
-export function parsePhase(value: string | undefined): Phase | undefined {
-  if (value === undefined) return undefined;
-  if (!isPhase(value)) throw new Spec3Error('UNKNOWN_PHASE', `Unknown phase "${value}".`, `Use one of: ${PHASES.join(', ')}.`);
-  return value;
-}
 
 /**
  * `--phase P` destroys P only while no later phase is deployed: later stacks read P's values, and

@@ -4,8 +4,8 @@ import { connectStage } from '../../aws/connect.js';
 import { loadConfig } from '../../config/load.js';
 import { resolveStage } from '../../config/resolve.js';
 import type { Context } from '../../context.js';
-import { stackName } from '../../stack/naming.js';
-import { PHASES, STACK_PHASES, type Phase } from '../../stack/phases.js';
+import { stageStacks } from '../../stack/naming.js';
+import { PHASES, type Phase } from '../../stack/phases.js';
 
 export interface StatusOptions {
   readonly stage: string;
@@ -40,10 +40,8 @@ export async function run(options: StatusOptions, ctx: Context): Promise<StatusR
   const loaded = await loadConfig({ cwd: ctx.cwd, config: options.config });
   const stage = resolveStage(loaded.config, options.stage);
   const { aws } = await connectStage(stage, options.aws ?? {}, ctx);
-  const kinds = Object.entries(STACK_PHASES) as [string, Phase][];
   const stacks = await Promise.all(
-    kinds.map(async ([kind, phase]) => {
-      const name = stackName({ project: stage.project, stage: stage.name }, kind);
+    stageStacks({ project: stage.project, stage: stage.name }).map(async ({ name, phase }) => {
       const s = await describeStack(aws, name);
       const report: StackStatus = s
         ? {

@@ -1,48 +1,13 @@
-import { PassThrough } from 'node:stream';
 import { DeleteStackCommand } from '@aws-sdk/client-cloudformation';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { main } from '../../../src/cli/main.js';
 import { writeProject } from '../../helpers/project.js';
 import { useTempDirs } from '../../helpers/tmp.js';
 import { cfnMock, ENV, fakeAws, resetMocks, type FakeStackInput } from './fake-aws.js';
+import { streams, typeAnswers, type Streams } from '../../helpers/terminal.js';
 
 const tempDir = useTempDirs();
 const BACKSPACE = '\u007f';
-
-interface Streams {
-  readonly stdin: PassThrough & { isTTY?: boolean };
-  readonly stdout: PassThrough & { isTTY?: boolean };
-  readonly stderr: PassThrough & { isTTY?: boolean };
-  out(): string;
-  err(): string;
-}
-
-function streams(tty: boolean): Streams {
-  const stdin: Streams['stdin'] = new PassThrough();
-  const stdout: Streams['stdout'] = new PassThrough();
-  const stderr: Streams['stderr'] = new PassThrough();
-  if (tty) stdin.isTTY = stdout.isTTY = stderr.isTTY = true;
-  let out = '';
-  let err = '';
-  stdout.on('data', (d) => (out += d));
-  stderr.on('data', (d) => (err += d));
-  return { stdin, stdout, stderr, out: () => out, err: () => err };
-}
-
-/** Types each step's keys once its prompt text has been rendered on stderr. */
-function typeAnswers(s: Streams, steps: readonly (readonly [prompt: string, keys: string])[]): void {
-  let step = 0;
-  let from = 0;
-  s.stderr.on('data', () => {
-    const current = steps[step];
-    if (!current) return;
-    const at = s.err().indexOf(current[0], from);
-    if (at < 0) return;
-    from = at + current[0].length;
-    step += 1;
-    setTimeout(() => s.stdin.write(current[1]), 5);
-  });
-}
 
 const STACKS: FakeStackInput[] = [
   {
