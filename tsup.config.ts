@@ -14,4 +14,6 @@ export default defineConfig({
   clean: true,
   dts: false,
   outDir: 'dist',
+  noExternal: [/^@aws-sdk\//, /^@smithy\//, /^@aws-crypto\//, 'zod', 'commander', 'chalk'],
+  banner: { js: "import { createRequire as __spec3CreateRequire } from 'node:module'; const require = __spec3CreateRequire(import.meta.url);" },
 });

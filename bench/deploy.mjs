@@ -65,7 +65,11 @@ try {
     const s = median(figures.spec3[phase]);
     const c = median(figures.cdk[phase]);
     const label = phase === 'first' ? 'first deploy ' : 'no-op redeploy';
-    console.log(`${label}  spec3 ${(s / 1000).toFixed(2).padStart(6)} s   cdk ${(c / 1000).toFixed(2).padStart(6)} s   spec3/cdk ${(s / c).toFixed(2)}`);
+    const range = (xs) => `${(Math.min(...xs) / 1000).toFixed(2)}–${(Math.max(...xs) / 1000).toFixed(2)}`;
+    console.log(
+      `${label}  spec3 ${(s / 1000).toFixed(2).padStart(6)} s   cdk ${(c / 1000).toFixed(2).padStart(6)} s   spec3/cdk ${(s / c).toFixed(2)}` +
+        `   (ranges: spec3 ${range(figures.spec3[phase])} s, cdk ${range(figures.cdk[phase])} s)`,
+    );
   }
 } finally {
   moto.kill();

@@ -19,6 +19,9 @@ MOTO_MISSING = 3
 
 
 def main(argv: list[str]) -> int:
+    # moto builds ~1,200 sample AMIs (with volumes and snapshots) whenever an EC2 backend starts,
+    # after every reset too: a tenth of a second per deploy that spec3's stacks never use.
+    os.environ.setdefault("MOTO_EC2_LOAD_DEFAULT_AMIS", "false")
     try:
         import moto
         from moto import server

@@ -18,6 +18,8 @@ MOTO_VERSION = "5.2.1"
 
 # Order matters where two fixes touch the same method: a later module wraps an earlier one.
 MODULES = (
+    "json_templates",
+    "module_list_cache",
     "execute_change_set",
     "execution_failure",
     "change_set_not_found",

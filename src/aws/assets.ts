@@ -1,7 +1,8 @@
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
 import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 import { GetBucketEncryptionCommand, GetBucketLocationCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
-import { Upload } from '@aws-sdk/lib-storage';
-import { AssetManifest, AssetPublishing, EventType, type ClientOptions, type IAws } from '@aws-cdk/cdk-assets-lib';
+import type { ClientOptions, IAws } from '@aws-cdk/cdk-assets-lib';
 import { Spec3Error } from '../errors.js';
 import type { AwsClients } from './clients.js';
 
@@ -33,12 +34,15 @@ class SharedAws implements IAws {
   }
 
   async s3Client(options: ClientOptions) {
-    const client = this.as(options).s3();
+    const client = await this.as(options).s3();
     return {
       getBucketEncryption: (input: never) => client.send(new GetBucketEncryptionCommand(input)),
       getBucketLocation: (input: never) => client.send(new GetBucketLocationCommand(input)),
       listObjectsV2: (input: never) => client.send(new ListObjectsV2Command(input)),
-      upload: (input: never) => new Upload({ client, params: input }).done(),
+      upload: async (input: never) => {
+        const { Upload } = await import('@aws-sdk/lib-storage');
+        return new Upload({ client, params: input }).done();
+      },
     } as never;
   }
 
@@ -61,20 +65,36 @@ export interface PublishReport {
   readonly found: number;
 }
 
+/** One asset manifest of the assembly, and the files in it that need no publishing. */
+export interface AssetSource {
+  readonly manifestFile: string;
+  /** Absolute paths of source files not to publish, e.g. a template that is sent inline. */
+  readonly skipFiles?: readonly string[];
+}
+
+interface ManifestJson {
+  files?: Record<string, { source?: { path?: string } }>;
+  dockerImages?: Record<string, unknown>;
+}
+
 /**
  * Publishes the file assets (Lambda code, large templates) of the given asset manifests with the
  * official CDK asset library. Already-published assets are found by key and not uploaded again.
+ * The library is loaded only when something is left to publish.
  */
 export async function publishAssets(
   aws: AwsClients,
-  manifestFiles: readonly string[],
+  sources: readonly AssetSource[],
   onProgress?: (message: string) => void,
 ): Promise<PublishReport> {
   const report = { published: 0, found: 0 };
+  const selections = (await Promise.all(sources.map(selectAssets))).filter((s) => s.ids.length > 0);
+  if (selections.length === 0) return report;
+  const { AssetManifest, AssetPublishing, DestinationPattern, EventType } = await import('@aws-cdk/cdk-assets-lib');
   const sharedAws = new SharedAws(aws);
   await Promise.all(
-    [...new Set(manifestFiles)].map(async (file) => {
-      const manifest = AssetManifest.fromFile(file);
+    selections.map(async ({ file, ids }) => {
+      const manifest = AssetManifest.fromFile(file).select(ids.map((id) => new DestinationPattern(id)));
       const publishing = new AssetPublishing(manifest, {
         aws: sharedAws,
         publishInParallel: true,
@@ -100,4 +120,15 @@ export async function publishAssets(
     }),
   );
   return report;
+}
+
+/** The ids of the assets of one manifest that need publishing. */
+async function selectAssets(source: AssetSource): Promise<{ file: string; ids: string[] }> {
+  const manifest = JSON.parse(await readFile(source.manifestFile, 'utf8')) as ManifestJson;
+  const dir = path.dirname(source.manifestFile);
+  const skip = new Set((source.skipFiles ?? []).map((f) => path.resolve(f)));
+  const files = Object.entries(manifest.files ?? {})
+    .filter(([, entry]) => !(entry.source?.path && skip.has(path.resolve(dir, entry.source.path))))
+    .map(([id]) => id);
+  return { file: source.manifestFile, ids: [...files, ...Object.keys(manifest.dockerImages ?? {})] };
 }

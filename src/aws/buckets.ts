@@ -13,7 +13,7 @@ import { awsErrorName, describeAwsError } from './errors.js';
  * versions and markers were deleted.
  */
 export async function emptyBucket(aws: AwsClients, bucket: string, signal?: AbortSignal): Promise<number> {
-  const s3 = aws.s3();
+  const s3 = await aws.s3();
   let deleted = 0;
   let previous = new Set<string>();
   for (;;) {

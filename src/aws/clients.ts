@@ -1,5 +1,5 @@
 import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
-import { S3Client } from '@aws-sdk/client-s3';
+import type { S3Client } from '@aws-sdk/client-s3';
 import { SSMClient } from '@aws-sdk/client-ssm';
 import { STSClient } from '@aws-sdk/client-sts';
 import { fromNodeProviderChain, fromTemporaryCredentials } from '@aws-sdk/credential-providers';
@@ -64,12 +64,16 @@ export class AwsClients {
     return this.client('sts', () => new STSClient(this.config));
   }
 
-  s3(): S3Client {
-    // Emulators serve buckets under the path, not as virtual hosts (`bucket.localhost` does not resolve).
-    return this.client('s3', () => new S3Client({ ...this.config, forcePathStyle: Boolean(this.options.endpoint) }));
+  /** Loaded on first use: only asset publishing and bucket emptying need S3, and its client is large. */
+  s3(): Promise<S3Client> {
+    return this.client('s3', async () => {
+      const { S3Client } = await import('@aws-sdk/client-s3');
+      // Emulators serve buckets under the path, not as virtual hosts (`bucket.localhost` does not resolve).
+      return new S3Client({ ...this.config, forcePathStyle: Boolean(this.options.endpoint) });
+    });
   }
 
-  /** Clients acting as `roleArn` (temporary credentials, refreshed by the SDK before they expire). */
+  /** Clients acting as `roleArn`, all sharing one set of temporary credentials (renewed before they expire). */
   withRole(roleArn: string, sessionName = 'spec3'): AwsClients {
     const key = `role:${roleArn}`;
     return this.client(key, () => {
@@ -78,8 +82,14 @@ export class AwsClients {
         masterCredentials: this.config.credentials,
         clientConfig: { region: this.region, ...(this.options.endpoint ? { endpoint: this.options.endpoint } : {}) },
       });
-      return new AwsClients(this.options, credentials, roleArn);
+      return new AwsClients(this.options, shared(credentials), roleArn);
     });
+  }
+
+  /** The credentials these clients sign with; for a role this is the AssumeRole call, and fails like it. */
+  async credentials(): Promise<AwsCredentialIdentity> {
+    const c = this.config.credentials;
+    return typeof c === 'function' ? c() : c;
   }
 
   private client<T>(key: string, make: () => T): T {
@@ -90,4 +100,32 @@ export class AwsClients {
     }
     return client;
   }
+}
+
+/** Renew temporary credentials this long before they expire. */
+const RENEW_BEFORE_MS = 5 * 60_000;
+
+/**
+ * One credential request shared by every client that signs with `provider`: the SDK memoizes per
+ * client, so without this each service client of a role would call AssumeRole on its own.
+ */
+function shared(provider: AwsCredentialIdentityProvider): AwsCredentialIdentityProvider {
+  let current: Promise<AwsCredentialIdentity> | undefined;
+  let renewAt = Number.POSITIVE_INFINITY;
+  return () => {
+    if (!current || Date.now() >= renewAt) {
+      renewAt = Number.POSITIVE_INFINITY;
+      current = provider().then(
+        (credentials) => {
+          renewAt = (credentials.expiration?.getTime() ?? Number.POSITIVE_INFINITY) - RENEW_BEFORE_MS;
+          return credentials;
+        },
+        (error: unknown) => {
+          current = undefined;
+          throw error;
+        },
+      );
+    }
+    return current;
+  };
 }

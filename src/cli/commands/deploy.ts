@@ -77,6 +77,7 @@ Exit codes: 0 deployed or nothing to do, 1 error (the failing stack and its reas
                   ...(flags.assembly ? { assembly: flags.assembly } : {}),
                   ...(flags.concurrency ? { concurrency: flags.concurrency } : {}),
                   dryRun: Boolean(flags.dryRun),
+                  askApproval: isInteractive(t) && !flags.yes,
                   aws: awsFlags(flags),
                   signal,
                 },

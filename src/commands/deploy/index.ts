@@ -1,11 +1,10 @@
 import path from 'node:path';
 import type { AwsFlags } from '../../aws/access.js';
 import { readAssembly, type AssemblyStack } from '../../aws/assembly.js';
-import { publishAssets } from '../../aws/assets.js';
 import { assertBootstrapped } from '../../aws/bootstrap-version.js';
 import { summarizeChanges, type ResourceChange } from '../../aws/cfn/change-set.js';
 import { deployStack } from '../../aws/cfn/deploy-stack.js';
-import { describeStack, type DeployedStack } from '../../aws/cfn/stacks.js';
+import { describeStack } from '../../aws/cfn/stacks.js';
 import { templateUrl } from '../../aws/cfn/template.js';
 import { connectStage, pollIntervals } from '../../aws/connect.js';
 import type { Context } from '../../context.js';
@@ -16,6 +15,7 @@ import { writeOutputs } from './outputs.js';
 import { prepareStacks, type PreparedStack } from './prepare.js';
 import { deployRole } from './role.js';
 import { schedule } from './schedule.js';
+import { startAssetPublishing } from './stack-assets.js';
 import { resourceEvents, stackJob } from '../stack-job.js';
 import { checkPrerequisites, selectStacks } from './select.js';
 import { loadStage } from './stage.js';
@@ -29,6 +29,11 @@ export interface DeployOptions {
   readonly assembly?: string;
   readonly concurrency?: number;
   readonly dryRun?: boolean;
+  /**
+   * Ask before a deploy that widens IAM or security-group access (a terminal without --yes).
+   * When false the check is not computed at all, like `cdk deploy --require-approval never`.
+   */
+  readonly askApproval?: boolean;
   readonly aws?: AwsFlags;
   /** Aborted on Ctrl-C: no new stack starts, waits stop, the result says what is still running. */
   readonly signal?: AbortSignal;
@@ -75,20 +80,18 @@ export async function run(options: DeployOptions, ctx: Context): Promise<DeployR
 
   const { aws, emulated } = await connectStage(stage, options.aws ?? {}, ctx);
   const first = chosen[0]!;
-  await assertBootstrapped(aws, {
-    stage: stage.name,
-    account: stage.account,
-    region: stage.region,
-    parameter: first.bootstrapVersionParameter ?? '/cdk-bootstrap/hnb659fds/version',
-    required: Math.max(...chosen.map((s) => s.requiresBootstrapVersion)),
-  });
-  const deployer = await deployRole(aws, first, ctx);
-
-  const states = new Map<string, DeployedStack | undefined>(
-    await Promise.all(assembly.stacks.map(async (s) => [s.name, await describeStack(deployer, s.name)] as const)),
-  );
+  const [, deployer] = await Promise.all([
+    assertBootstrapped(aws, {
+      stage: stage.name,
+      account: stage.account,
+      region: stage.region,
+      parameter: first.bootstrapVersionParameter ?? '/cdk-bootstrap/hnb659fds/version',
+      required: Math.max(...chosen.map((s) => s.requiresBootstrapVersion)),
+    }),
+    deployRole(aws, first, ctx),
+  ]);
+  const { states, prepared } = await prepareStacks(deployer, assembly.stacks, chosen);
   checkPrerequisites(assembly.stacks, chosen, states, stage.name);
-  const prepared = await prepareStacks(deployer, chosen, states);
   const reports = new Map<string, StackReport>(prepared.map((p) => [p.stack.name, plannedReport(p)]));
   const phasesOf = () =>
     PHASES.map((phase) => ({ phase, stacks: chosen.filter((s) => s.phase === phase).map((s) => reports.get(s.name)!) })).filter(
@@ -108,23 +111,9 @@ export async function run(options: DeployOptions, ctx: Context): Promise<DeployR
   const toDeploy = prepared.filter((p) => p.reason !== undefined);
   if (options.dryRun || toDeploy.length === 0) return result();
 
-  // The access check (it loads the CDK resource spec) runs while assets upload; uploads change
-  // no stack, so nothing is deployed before the answer.
-  const [broadening, published] = await Promise.all([
-    findBroadening(toDeploy),
-    publishAssets(
-      deployer,
-      toDeploy.flatMap((p) => p.stack.assetManifests),
-      (message) => ctx.io.emit({ code: 'ASSET_PROGRESS', level: 'debug', message }),
-    ),
-  ]);
-  await approve(broadening, ctx);
-  ctx.io.emit({
-    code: 'ASSETS_PUBLISHED',
-    level: 'info',
-    message: `Assets: ${published.published} uploaded, ${published.found} already published`,
-    data: published,
-  });
+  // Uploads change no stack, so they start now, beside the access check and the earlier phases.
+  const assets = startAssetPublishing(deployer, toDeploy, ctx);
+  if (options.askApproval ?? true) await approve(await findBroadening(toDeploy), ctx);
 
   const poll = pollIntervals(emulated);
   const byName = new Map(prepared.map((p) => [p.stack.name, p]));
@@ -142,8 +131,9 @@ export async function run(options: DeployOptions, ctx: Context): Promise<DeployR
           ctx.io,
           job.name,
           `${job.name}: ${p.reason}`,
-          () =>
-            deployStack(deployer, deployInput(p), p.deployed, {
+          async () => {
+            await assets.ready(job.name);
+            return deployStack(deployer, deployInput(p), p.deployed, {
               ...poll,
               ...(options.signal ? { signal: options.signal } : {}),
               onChanges: (changes) =>
@@ -155,7 +145,8 @@ export async function run(options: DeployOptions, ctx: Context): Promise<DeployR
                 }),
               onEvent: resourceEvents(ctx.io, job.name),
               onNotice: (message) => ctx.io.emit({ code: 'STACK_NOTICE', level: 'warn', message, data: { stack: job.name } }),
-            }),
+            });
+          },
           (done, durationMs) => {
             reports.set(job.name, { ...reports.get(job.name)!, status: done.action, changes: done.changes, durationMs, outputs: done.stack.outputs });
             states.set(job.name, done.stack);
@@ -173,6 +164,13 @@ export async function run(options: DeployOptions, ctx: Context): Promise<DeployR
       throw failedPhase(outcome.failed, toDeploy, outcome.notStarted, phase);
     }
   }
+  const published = await assets.totals();
+  ctx.io.emit({
+    code: 'ASSETS_PUBLISHED',
+    level: 'debug',
+    message: `Assets: ${published.published} uploaded, ${published.found} already published`,
+    data: published,
+  });
   const outputsFile = await writeOutputs(projectDir, stage.name, states);
   return result(path.relative(ctx.cwd, outputsFile) || outputsFile);
 }

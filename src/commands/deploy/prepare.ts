@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import type { AssemblyStack } from '../../aws/assembly.js';
 import type { AwsClients } from '../../aws/clients.js';
 import { currentSsmValues, deployReason, ssmParameters } from '../../aws/cfn/skip.js';
-import type { DeployedStack } from '../../aws/cfn/stacks.js';
+import { describeStack, type DeployedStack } from '../../aws/cfn/stacks.js';
 import { deployedTemplate, MAX_INLINE_TEMPLATE } from '../../aws/cfn/template.js';
 
 /** One stack of the run, with everything needed to decide and to deploy. */
@@ -18,26 +18,41 @@ export interface PreparedStack {
   readonly reason: string | undefined;
 }
 
+export interface Preparation {
+  /** What CloudFormation has for every stack of the assembly (undefined: not deployed). */
+  readonly states: Map<string, DeployedStack | undefined>;
+  /** The chosen stacks, each with its decision. */
+  readonly prepared: PreparedStack[];
+}
+
 /**
- * Reads each stack's template and, for deployed stacks, the template and parameter values
- * CloudFormation holds, in parallel, then decides which stacks can be skipped.
+ * Everything the decisions need, read at once: every stack of the assembly as CloudFormation has
+ * it, the deployed template of each chosen stack as soon as its state is known, and the current
+ * values of the SSM parameters the local templates read. Only reads; nothing changes.
  */
 export async function prepareStacks(
   aws: AwsClients,
-  stacks: readonly AssemblyStack[],
-  deployed: ReadonlyMap<string, DeployedStack | undefined>,
-): Promise<PreparedStack[]> {
-  const loaded = await Promise.all(
-    stacks.map(async (stack) => {
-      const template = JSON.parse(await readFile(stack.templateFile, 'utf8')) as object;
-      const current = deployed.get(stack.name);
-      const previous = current ? await deployedTemplate(aws, stack.name) : undefined;
-      return { stack, template, current, previous };
+  all: readonly AssemblyStack[],
+  chosen: readonly AssemblyStack[],
+): Promise<Preparation> {
+  const isChosen = new Set(chosen.map((s) => s.name));
+  const local = Promise.all(chosen.map(async (s) => JSON.parse(await readFile(s.templateFile, 'utf8')) as object));
+  const ssmValues = local.then((templates) => {
+    const names = templates.flatMap((t) => Object.values(ssmParameters(t as never)));
+    return names.length > 0 ? currentSsmValues(aws, names) : new Map<string, string>();
+  });
+  const remote = await Promise.all(
+    all.map(async (s) => {
+      const current = await describeStack(aws, s.name);
+      const previous = current && isChosen.has(s.name) ? await deployedTemplate(aws, s.name) : undefined;
+      return { name: s.name, current, previous };
     }),
   );
-  const names = loaded.filter((l) => l.current).flatMap((l) => Object.values(ssmParameters(l.template as never)));
-  const values = names.length > 0 ? await currentSsmValues(aws, names) : new Map<string, string>();
-  return loaded.map(({ stack, template, current, previous }) => {
+  const [templates, values] = await Promise.all([local, ssmValues]);
+  const byName = new Map(remote.map((r) => [r.name, r]));
+  const prepared = chosen.map((stack, i) => {
+    const template = templates[i]!;
+    const { current, previous } = byName.get(stack.name)!;
     const body = JSON.stringify(template);
     return {
       stack,
@@ -49,4 +64,5 @@ export async function prepareStacks(
       reason: deployReason({ template, tags: stack.tags, terminationProtection: stack.terminationProtection }, current, previous, values),
     };
   });
+  return { states: new Map(remote.map((r) => [r.name, r.current])), prepared };
 }

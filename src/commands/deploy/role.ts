@@ -1,6 +1,5 @@
 import type { AssemblyStack } from '../../aws/assembly.js';
 import type { AwsClients } from '../../aws/clients.js';
-import { callerIdentity } from '../../aws/identity.js';
 import { describeAwsError } from '../../aws/errors.js';
 import type { Context } from '../../context.js';
 
@@ -13,7 +12,7 @@ export async function deployRole(aws: AwsClients, stack: AssemblyStack, ctx: Pic
   if (!stack.deployRoleArn) return aws;
   const role = aws.withRole(stack.deployRoleArn, 'spec3-deploy');
   try {
-    await callerIdentity(role);
+    await role.credentials();
     return role;
   } catch (error) {
     ctx.io.emit({

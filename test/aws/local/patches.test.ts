@@ -1,5 +1,8 @@
+import { execFileSync } from 'node:child_process';
+import path from 'node:path';
 import { GetMethodCommand, GetRestApisCommand, GetStagesCommand } from '@aws-sdk/client-api-gateway';
 import {
+  CreateStackCommand,
   DeleteChangeSetCommand,
   DeleteStackCommand,
   DescribeChangeSetCommand,
@@ -97,6 +100,26 @@ async function customVpcs(aws: Aws): Promise<string[]> {
 async function restApis(aws: Aws): Promise<string[]> {
   return ((await aws.apigateway.send(new GetRestApisCommand({}))).items ?? []).map((a) => a.name!);
 }
+
+describe('json_templates', () => {
+  // Raw text: JSON.stringify would not write the escapes CloudFormation must understand.
+  const body = '{"Description": "orders \\ud83d\\ude80", "Resources": {"Queue": {"Type": "AWS::SQS::Queue"}}}';
+  const describeAfterCreate = async (aws: Aws) => {
+    await aws.cfn.send(new CreateStackCommand({ StackName: 'emoji', TemplateBody: body }));
+    return outcome(aws.stack('emoji'));
+  };
+
+  it('a JSON template is read as JSON: a surrogate-pair escape is one character, not two broken ones', async () => {
+    expect(await describeAfterCreate(stock())).toMatchObject(SERVER_CRASH);
+    expect(await describeAfterCreate(patched())).toMatchObject({ ok: true, value: { Description: 'orders \u{1F680}' } });
+  });
+
+  it('a YAML template is still read as YAML', async () => {
+    const yaml = 'Description: plain\nResources:\n  Queue:\n    Type: AWS::SQS::Queue\n';
+    await patched().cfn.send(new CreateStackCommand({ StackName: 'yaml', TemplateBody: yaml }));
+    expect((await patched().stack('yaml')).Description).toBe('plain');
+  });
+});
 
 describe('change_set_not_found', () => {
   it('an unknown change set is ChangeSetNotFound (HTTP 404) for describe, delete and execute', async () => {
@@ -560,5 +583,43 @@ describe('s3_bucket_versioning', () => {
     const versioning = (aws: Aws) => aws.s3.send(new GetBucketVersioningCommand({ Bucket: 'orders-data' }));
     expect((await versioning(stock())).Status).toBeUndefined();
     expect((await versioning(patched())).Status).toBe('Enabled');
+  });
+});
+
+describe('module_list_cache', () => {
+  // Routing happens inside the server, so the directory scans are counted in a Python process that
+  // builds moto's own server application, before and after the fixes are applied.
+  const script = `
+import os, sys
+sys.path.insert(0, sys.argv[1])
+import moto
+from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app
+app = DomainDispatcherApplication(create_backend_app)
+def scans(requests):
+    count = 0
+    real = os.listdir
+    def spy(path):
+        nonlocal count
+        count += 1
+        return real(path)
+    os.listdir = spy
+    try:
+        for _ in range(requests):
+            app.get_backend_for_host("localhost")
+    finally:
+        os.listdir = real
+    return count
+stock = scans(5)
+from patches import apply_all
+apply_all(moto.__version__)
+scans(1)
+print(stock, scans(5))
+`;
+
+  it('routing a request no longer lists the moto package directory', () => {
+    const out = execFileSync('python3', ['-c', script, path.join(process.cwd(), 'local')], { encoding: 'utf8' });
+    const [stock, patched] = out.trim().split(' ').map(Number);
+    expect(stock).toBeGreaterThanOrEqual(5);
+    expect(patched).toBe(0);
   });
 });
