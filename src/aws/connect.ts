@@ -20,8 +20,28 @@ export async function connectStage(
   flags: AwsFlags,
   ctx: Pick<Context, 'env' | 'io'>,
 ): Promise<StageConnection> {
+  const { connection } = await connectStageWith(stage, flags, ctx, async () => undefined);
+  return connection;
+}
+
+/**
+ * `connectStage`, with `reads` started beside the account check to save a round trip. `reads`
+ * must change nothing: its result is used only once the account is confirmed, and a wrong
+ * account is reported before any error of `reads`.
+ */
+export async function connectStageWith<T>(
+  stage: { name: string; account: string; region: string },
+  flags: AwsFlags,
+  ctx: Pick<Context, 'env' | 'io'>,
+  reads: (aws: AwsClients) => Promise<T>,
+): Promise<{ connection: StageConnection; reads: T }> {
   const options = await resolveAwsOptions(flags, ctx.env, stage.region);
   const aws = new AwsClients(options);
+  // Settled into a value so that a failure of the reads cannot go unhandled while the check runs.
+  const pending = reads(aws).then(
+    (value) => ({ ok: true as const, value }),
+    (error: unknown) => ({ ok: false as const, error }),
+  );
   const identity = await callerIdentity(aws);
   ctx.io.emit({
     code: 'AWS_IDENTITY',
@@ -30,7 +50,9 @@ export async function connectStage(
     data: { ...identity, endpoint: options.endpoint, region: options.region },
   });
   assertStageAccount(stage, identity);
-  return { aws, identity, emulated: Boolean(options.endpoint) };
+  const result = await pending;
+  if (!result.ok) throw result.error;
+  return { connection: { aws, identity, emulated: Boolean(options.endpoint) }, reads: result.value };
 }
 
 /** Poll intervals: an emulator answers at once, AWS needs seconds and should not be hammered. */

@@ -6,7 +6,7 @@ import { summarizeChanges, type ResourceChange } from '../../aws/cfn/change-set.
 import { deployStack } from '../../aws/cfn/deploy-stack.js';
 import { describeStack } from '../../aws/cfn/stacks.js';
 import { templateUrl } from '../../aws/cfn/template.js';
-import { connectStage, pollIntervals } from '../../aws/connect.js';
+import { connectStageWith, pollIntervals } from '../../aws/connect.js';
 import type { Context } from '../../context.js';
 import { AbortError, Spec3Error } from '../../errors.js';
 import { PHASES, type Phase } from '../../stack/phases.js';
@@ -16,6 +16,7 @@ import { prepareStacks, type PreparedStack } from './prepare.js';
 import { deployRole } from './role.js';
 import { schedule } from './schedule.js';
 import { startAssetPublishing } from './stack-assets.js';
+import { TemplateRecord } from './template-record.js';
 import { resourceEvents, stackJob } from '../stack-job.js';
 import { checkPrerequisites, selectStacks } from './select.js';
 import { loadStage } from './stage.js';
@@ -78,19 +79,29 @@ export async function run(options: DeployOptions, ctx: Context): Promise<DeployR
   const chosen = selectStacks(assembly.stacks, { phase: options.phase, stacks: options.stacks }, stage.name);
   if (chosen.length === 0) throw new Spec3Error('NOTHING_TO_DEPLOY', `No stack of stage ${stage.name} matches the selection.`);
 
-  const { aws, emulated } = await connectStage(stage, options.aws ?? {}, ctx);
   const first = chosen[0]!;
-  const [, deployer] = await Promise.all([
-    assertBootstrapped(aws, {
-      stage: stage.name,
-      account: stage.account,
-      region: stage.region,
-      parameter: first.bootstrapVersionParameter ?? '/cdk-bootstrap/hnb659fds/version',
-      required: Math.max(...chosen.map((s) => s.requiresBootstrapVersion)),
-    }),
-    deployRole(aws, first, ctx),
-  ]);
-  const { states, prepared } = await prepareStacks(deployer, assembly.stacks, chosen);
+  // The bootstrap check and the deploy role only read, so they run beside the account check.
+  const {
+    connection: { emulated },
+    reads: role,
+  } = await connectStageWith(stage, options.aws ?? {}, ctx, async (aws) => {
+    const [, assumed] = await Promise.all([
+      assertBootstrapped(aws, {
+        stage: stage.name,
+        account: stage.account,
+        region: stage.region,
+        parameter: first.bootstrapVersionParameter ?? '/cdk-bootstrap/hnb659fds/version',
+        required: Math.max(...chosen.map((s) => s.requiresBootstrapVersion)),
+      }),
+      deployRole(aws, first),
+    ]);
+    return assumed;
+  });
+  if (role.unavailable) ctx.io.emit({ code: 'DEPLOY_ROLE_UNAVAILABLE', level: 'warn', message: role.unavailable });
+  const deployer = role.clients;
+  const record = await TemplateRecord.load(projectDir, stage.name);
+  const { states, prepared } = await prepareStacks(deployer, assembly.stacks, chosen, record);
+  for (const p of prepared) if (p.reason === undefined && p.deployed) record.set(p.deployed, p.body);
   checkPrerequisites(assembly.stacks, chosen, states, stage.name);
   const reports = new Map<string, StackReport>(prepared.map((p) => [p.stack.name, plannedReport(p)]));
   const phasesOf = () =>
@@ -109,7 +120,11 @@ export async function run(options: DeployOptions, ctx: Context): Promise<DeployR
     durationMs: Date.now() - started,
   });
   const toDeploy = prepared.filter((p) => p.reason !== undefined);
-  if (options.dryRun || toDeploy.length === 0) return result();
+  if (options.dryRun) return result();
+  if (toDeploy.length === 0) {
+    await record.save();
+    return result();
+  }
 
   // Uploads change no stack, so they start now, beside the access check and the earlier phases.
   const assets = startAssetPublishing(deployer, toDeploy, ctx);
@@ -150,6 +165,7 @@ export async function run(options: DeployOptions, ctx: Context): Promise<DeployR
           (done, durationMs) => {
             reports.set(job.name, { ...reports.get(job.name)!, status: done.action, changes: done.changes, durationMs, outputs: done.stack.outputs });
             states.set(job.name, done.stack);
+            record.set(done.stack, p.body);
             return done.action;
           },
           (durationMs) => reports.set(job.name, { ...reports.get(job.name)!, status: 'failed', durationMs }),
@@ -158,9 +174,12 @@ export async function run(options: DeployOptions, ctx: Context): Promise<DeployR
       options.signal,
     );
     for (const name of outcome.notStarted) reports.set(name, { ...reports.get(name)!, status: 'not-started' });
-    if (options.signal?.aborted) throw await interrupted(deployer, [...outcome.failed.keys()], ctx);
+    if (options.signal?.aborted) {
+      await record.save();
+      throw await interrupted(deployer, [...outcome.failed.keys()], ctx);
+    }
     if (outcome.failed.size > 0) {
-      await writeOutputs(projectDir, stage.name, states);
+      await Promise.all([writeOutputs(projectDir, stage.name, states), record.save()]);
       throw failedPhase(outcome.failed, toDeploy, outcome.notStarted, phase);
     }
   }
@@ -171,7 +190,7 @@ export async function run(options: DeployOptions, ctx: Context): Promise<DeployR
     message: `Assets: ${published.published} uploaded, ${published.found} already published`,
     data: published,
   });
-  const outputsFile = await writeOutputs(projectDir, stage.name, states);
+  const [outputsFile] = await Promise.all([writeOutputs(projectDir, stage.name, states), record.save()]);
   return result(path.relative(ctx.cwd, outputsFile) || outputsFile);
 }
 

@@ -4,6 +4,7 @@ import type { AwsClients } from '../../aws/clients.js';
 import { currentSsmValues, deployReason, ssmParameters } from '../../aws/cfn/skip.js';
 import { describeStack, type DeployedStack } from '../../aws/cfn/stacks.js';
 import { deployedTemplate, MAX_INLINE_TEMPLATE } from '../../aws/cfn/template.js';
+import type { TemplateRecord } from './template-record.js';
 
 /** One stack of the run, with everything needed to decide and to deploy. */
 export interface PreparedStack {
@@ -27,16 +28,18 @@ export interface Preparation {
 
 /**
  * Everything the decisions need, read at once: every stack of the assembly as CloudFormation has
- * it, the deployed template of each chosen stack as soon as its state is known, and the current
- * values of the SSM parameters the local templates read. Only reads; nothing changes.
+ * it, the deployed template of each chosen stack as soon as its state is known (unless `record`
+ * shows it is the local one), and the current values of the SSM parameters the local templates
+ * read. Only reads; nothing changes.
  */
 export async function prepareStacks(
   aws: AwsClients,
   all: readonly AssemblyStack[],
   chosen: readonly AssemblyStack[],
+  record: TemplateRecord,
 ): Promise<Preparation> {
-  const isChosen = new Set(chosen.map((s) => s.name));
   const local = Promise.all(chosen.map(async (s) => JSON.parse(await readFile(s.templateFile, 'utf8')) as object));
+  const localByName = local.then((templates) => new Map(chosen.map((s, i) => [s.name, templates[i]!])));
   const ssmValues = local.then((templates) => {
     const names = templates.flatMap((t) => Object.values(ssmParameters(t as never)));
     return names.length > 0 ? currentSsmValues(aws, names) : new Map<string, string>();
@@ -44,7 +47,10 @@ export async function prepareStacks(
   const remote = await Promise.all(
     all.map(async (s) => {
       const current = await describeStack(aws, s.name);
-      const previous = current && isChosen.has(s.name) ? await deployedTemplate(aws, s.name) : undefined;
+      const template = (await localByName).get(s.name);
+      if (!current || !template) return { name: s.name, current, previous: undefined };
+      // A template the stack is known to have need not be downloaded again.
+      const previous = record.has(current, JSON.stringify(template)) ? template : await deployedTemplate(aws, s.name);
       return { name: s.name, current, previous };
     }),
   );

@@ -5,7 +5,6 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { AssemblyStack } from '../../../src/aws/assembly.js';
 import { AwsClients } from '../../../src/aws/clients.js';
 import { deployRole } from '../../../src/commands/deploy/role.js';
-import { TestIo } from '../../helpers/io.js';
 
 // The SDK fakes stand in for STS: moto accepts any AssumeRole, so it can neither refuse one nor
 // show how many were made.
@@ -35,9 +34,9 @@ function assumed(expiresInMs: number) {
 describe('deployRole', () => {
   it('acts as the bootstrap deploy role, assumed once for every service client', async () => {
     sts.on(AssumeRoleCommand).resolves(assumed(3_600_000));
-    const io = new TestIo();
-    const role = await deployRole(base(), stack, { io });
+    const { clients: role, unavailable } = await deployRole(base(), stack);
     expect(role.roleArn).toBe(ROLE);
+    expect(unavailable).toBeUndefined();
     // The fakes replace `send`, so signing never runs; each client's own credential provider (the
     // one its signer calls, memoized per client by the SDK) is called as signing would call it.
     const signers = [role.cloudFormation(), role.ssm(), role.sts()].map((client) => client.config.credentials);
@@ -46,12 +45,11 @@ describe('deployRole', () => {
     expect(sts.commandCalls(AssumeRoleCommand)).toHaveLength(1);
     expect(sts.commandCalls(AssumeRoleCommand)[0]!.args[0].input).toMatchObject({ RoleArn: ROLE, RoleSessionName: 'spec3-deploy' });
     expect((await role.credentials()).accessKeyId).toBe('ASIAROLE');
-    expect(io.codes()).not.toContain('DEPLOY_ROLE_UNAVAILABLE');
   });
 
   it('assumes the role again once its credentials are about to expire', async () => {
     sts.on(AssumeRoleCommand).resolvesOnce(assumed(60_000)).resolves(assumed(3_600_000));
-    const role = await deployRole(base(), stack, { io: new TestIo() });
+    const { clients: role } = await deployRole(base(), stack);
     await role.credentials();
     expect(sts.commandCalls(AssumeRoleCommand)).toHaveLength(2);
   });
@@ -63,18 +61,16 @@ describe('deployRole', () => {
         $metadata: { httpStatusCode: 403 },
       }),
     );
-    const io = new TestIo();
     const aws = base();
-    const chosen = await deployRole(aws, stack, { io });
-    expect(chosen).toBe(aws);
-    const notice = io.events.find((e) => e.code === 'DEPLOY_ROLE_UNAVAILABLE');
-    expect(notice?.message).toContain(ROLE);
-    expect(notice?.message).toContain('not authorized');
+    const chosen = await deployRole(aws, stack);
+    expect(chosen.clients).toBe(aws);
+    expect(chosen.unavailable).toContain(ROLE);
+    expect(chosen.unavailable).toContain('not authorized');
   });
 
   it('keeps the credentials of a stack without a deploy role', async () => {
     const aws = base();
-    expect(await deployRole(aws, { ...stack, deployRoleArn: undefined } as AssemblyStack, { io: new TestIo() })).toBe(aws);
+    expect(await deployRole(aws, { ...stack, deployRoleArn: undefined } as AssemblyStack)).toEqual({ clients: aws });
     expect(sts.commandCalls(AssumeRoleCommand)).toHaveLength(0);
   });
 });
