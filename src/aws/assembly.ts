@@ -18,6 +18,8 @@ export interface AssemblyStack {
   /** Absolute paths of the asset manifests this stack needs published first. */
   readonly assetManifests: readonly string[];
   readonly deployRoleArn?: string;
+  /** The bootstrap role with read-only access to the account (diff, drift). */
+  readonly lookupRoleArn?: string;
   readonly executionRoleArn?: string;
   /** `s3://bucket/key` of the template, published with the assets (used when it is too big to inline). */
   readonly templateObjectUrl?: string;
@@ -84,6 +86,7 @@ export async function readAssembly(dir: string): Promise<Assembly> {
         .filter((d) => artifacts[d]?.type === 'cdk:asset-manifest')
         .map((d) => path.join(dir, artifacts[d]!.properties!.file as string)),
       deployRoleArn: resolveArn(p.assumeRoleArn, region),
+      lookupRoleArn: resolveArn((p.lookupRole as { arn?: string } | undefined)?.arn, region),
       executionRoleArn: resolveArn(p.cloudFormationExecutionRoleArn, region),
       templateObjectUrl: p.stackTemplateAssetObjectUrl as string | undefined,
       requiresBootstrapVersion: Number(p.requiresBootstrapStackVersion ?? 0),

@@ -13,13 +13,14 @@ import { PHASES, type Phase } from '../../stack/phases.js';
 import { findBroadening, type Broadening } from './broadening.js';
 import { writeOutputs } from './outputs.js';
 import { prepareStacks, type PreparedStack } from './prepare.js';
-import { deployRole } from './role.js';
 import { schedule } from './schedule.js';
 import { startAssetPublishing } from './stack-assets.js';
 import { TemplateRecord } from './template-record.js';
 import { resourceEvents, stackJob } from '../stack-job.js';
-import { checkPrerequisites, selectStacks } from './select.js';
-import { loadStage } from './stage.js';
+import { checkPrerequisites } from './select.js';
+import { selectStacks } from '../select-stacks.js';
+import { loadStage } from '../load-stage.js';
+import { deployRole } from '../../aws/roles.js';
 
 export interface DeployOptions {
   readonly stage: string;

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { AssemblyStack } from '../../../src/aws/assembly.js';
 import type { DeployedStack } from '../../../src/aws/cfn/stacks.js';
-import { checkPrerequisites, selectStacks } from '../../../src/commands/deploy/select.js';
+import { checkPrerequisites } from '../../../src/commands/deploy/select.js';
+import { selectStacks } from '../../../src/commands/select-stacks.js';
 import type { Phase } from '../../../src/stack/phases.js';
 
 const stack = (kind: string, phase: Phase, dependsOn: string[] = []): AssemblyStack => ({

@@ -2,9 +2,9 @@
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/nested-clients/sts';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { AssemblyStack } from '../../../src/aws/assembly.js';
-import { AwsClients } from '../../../src/aws/clients.js';
-import { deployRole } from '../../../src/commands/deploy/role.js';
+import type { AssemblyStack } from '../../src/aws/assembly.js';
+import { AwsClients } from '../../src/aws/clients.js';
+import { deployRole } from '../../src/aws/roles.js';
 
 // The SDK fakes stand in for STS: moto accepts any AssumeRole, so it can neither refuse one nor
 // show how many were made.

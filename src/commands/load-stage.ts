@@ -1,8 +1,8 @@
 import path from 'node:path';
-import { loadConfig } from '../../config/load.js';
-import { resolveStage, type ResolvedStage } from '../../config/resolve.js';
-import type { Context } from '../../context.js';
-import { synthesize } from '../synth/synthesize.js';
+import { loadConfig } from '../config/load.js';
+import { resolveStage, type ResolvedStage } from '../config/resolve.js';
+import type { Context } from '../context.js';
+import { synthesize } from './synth/synthesize.js';
 
 export interface LoadedStage {
   readonly stage: ResolvedStage;
