@@ -1,3 +1,4 @@
+import type { DriftResult } from '../commands/drift/index.js';
 import { AbortError, Spec3Error } from '../errors.js';
 
 export const EXIT = {
@@ -12,4 +13,10 @@ export function exitCodeFor(error: unknown): number {
   if (error instanceof AbortError) return EXIT.aborted;
   if (error instanceof Spec3Error) return EXIT.error;
   return EXIT.error;
+}
+
+/** drift: 1 when any stack could not be checked (never "in sync" or "drift" then), 2 drift, 0 in sync. */
+export function driftExitCode(result: Pick<DriftResult, 'failed' | 'drifted'>): number {
+  if (result.failed > 0) return EXIT.error;
+  return result.drifted > 0 ? EXIT.changes : EXIT.ok;
 }

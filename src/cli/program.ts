@@ -2,6 +2,7 @@ import { Command } from 'commander';
 import { registerBootstrap } from './commands/bootstrap.js';
 import { registerDeploy } from './commands/deploy.js';
 import { registerDestroy } from './commands/destroy.js';
+import { registerDrift } from './commands/drift.js';
 import { registerInit } from './commands/init.js';
 import { registerList } from './commands/list.js';
 import { registerLocal } from './commands/local.js';
@@ -39,7 +40,7 @@ Examples:
 
 Exit codes: 0 success, 1 error, 2 changes or drift found (diff, drift), 130 aborted.`,
     );
-  for (const register of [registerInit, registerSynth, registerList, registerBootstrap, registerDeploy, registerStatus, registerLocal, registerDestroy]) register(program, t, state);
+  for (const register of [registerInit, registerSynth, registerList, registerBootstrap, registerDeploy, registerStatus, registerDrift, registerLocal, registerDestroy]) register(program, t, state);
   for (const command of program.commands) command.exitOverride();
   return program;
 }

@@ -4,6 +4,7 @@ import { addAwsOptions, awsFlags, interruptible } from '../aws-options.js';
 import type { RunState } from '../program.js';
 import { DeployProgress } from '../render/deploy-progress.js';
 import { renderDeploy } from '../render/deploy.js';
+import { wholeNumber } from '../parse.js';
 import { runCommand } from '../run-command.js';
 import { isInteractive, type Terminal } from '../terminal.js';
 import { withValidation } from './synth.js';
@@ -20,12 +21,6 @@ interface DeployFlags extends AwsFlags {
   readonly verbose?: boolean;
 }
 
-function parseConcurrency(value: string): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 1 || n > 16) throw new Error(`--concurrency must be an integer from 1 to 16, got "${value}"`);
-  return n;
-}
-
 export function registerDeploy(program: Command, t: Terminal, state: RunState): void {
   const command = program
     .command('deploy')
@@ -33,7 +28,7 @@ export function registerDeploy(program: Command, t: Terminal, state: RunState): 
     .argument('<stage>', 'stage to deploy, e.g. dev')
     .option('-p, --phase <phase>', 'deploy one phase only: foundation, app or integrations')
     .option('-s, --stack <name...>', 'deploy only these stacks (full name or kind, e.g. compute)')
-    .option('--concurrency <n>', 'stacks deployed at once inside a phase (default 4)', parseConcurrency)
+    .option('--concurrency <n>', 'stacks deployed at once inside a phase (default 4)', wholeNumber(16))
     .option('--dry-run', 'print what would be deployed and change nothing')
     .option('--assembly <dir>', 'deploy this cloud assembly (from `spec3 synth`) instead of synthesizing')
     .option('-y, --yes', 'do not ask for approval when access broadens')

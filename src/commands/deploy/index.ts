@@ -13,7 +13,7 @@ import { PHASES, type Phase } from '../../stack/phases.js';
 import { findBroadening, type Broadening } from './broadening.js';
 import { writeOutputs } from './outputs.js';
 import { prepareStacks, type PreparedStack } from './prepare.js';
-import { schedule } from './schedule.js';
+import { schedule } from '../schedule.js';
 import { startAssetPublishing } from './stack-assets.js';
 import { TemplateRecord } from './template-record.js';
 import { resourceEvents, stackJob } from '../stack-job.js';

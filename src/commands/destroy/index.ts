@@ -12,7 +12,7 @@ import type { Context } from '../../context.js';
 import { AbortError, Spec3Error } from '../../errors.js';
 import { PHASES, type Phase } from '../../stack/phases.js';
 import { outputsPath, readOutputs, writeOutputs } from '../deploy/outputs.js';
-import { schedule } from '../deploy/schedule.js';
+import { schedule } from '../schedule.js';
 import { resourceEvents, stackJob } from '../stack-job.js';
 import { confirmDestroy } from './confirm.js';
 import {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { schedule } from '../../../src/commands/deploy/schedule.js';
+import { schedule } from '../../src/commands/schedule.js';
 
 const tick = () => new Promise((r) => setTimeout(r, 5));
 

@@ -1,0 +1,122 @@
+import {
+  DescribeStackDriftDetectionStatusCommand,
+  DescribeStackResourceDriftsCommand,
+  DetectStackDriftCommand,
+  type StackResourceDrift,
+} from '@aws-sdk/client-cloudformation';
+import { AbortError, Spec3Error } from '../../errors.js';
+import type { AwsClients } from '../clients.js';
+import { isThrottling } from '../errors.js';
+import { sleep } from './wait.js';
+
+export type ResourceDriftStatus = 'MODIFIED' | 'DELETED' | 'NOT_CHECKED' | 'IN_SYNC';
+
+export interface PropertyDifference {
+  /** JSON pointer into the resource's properties, e.g. `/MemorySize`. */
+  readonly path: string;
+  readonly expected?: string;
+  readonly actual?: string;
+  readonly kind: 'ADD' | 'REMOVE' | 'NOT_EQUAL';
+}
+
+export interface ResourceDrift {
+  readonly logicalId: string;
+  readonly physicalId?: string;
+  readonly type: string;
+  readonly status: ResourceDriftStatus;
+  readonly differences: readonly PropertyDifference[];
+}
+
+export interface StackDriftDetection {
+  readonly stack: string;
+  /** CloudFormation's verdict for the stack. */
+  readonly status: 'DRIFTED' | 'IN_SYNC' | 'NOT_CHECKED' | 'UNKNOWN';
+  /** Set when detection failed; the resources it could check are still reported. */
+  readonly failure?: string;
+  /** Resources that were modified or deleted out of band. */
+  readonly drifted: readonly ResourceDrift[];
+  /** Resources CloudFormation could not check (types without drift support). */
+  readonly notChecked: readonly ResourceDrift[];
+}
+
+export interface DriftPolling {
+  readonly pollMs: number;
+  readonly maxPollMs: number;
+  /** Epoch ms after which the detection is given up as timed out. */
+  readonly deadline: number;
+  readonly signal?: AbortSignal;
+}
+
+/**
+ * Runs CloudFormation drift detection on one stack and collects the resources that drifted, with
+ * their property differences, and those that could not be checked. Throttled or dropped status
+ * polls only lengthen the interval; running past the deadline is DRIFT_TIMEOUT, never a verdict.
+ */
+export async function detectStackDrift(aws: AwsClients, stackName: string, polling: DriftPolling): Promise<StackDriftDetection> {
+  const cfn = aws.cloudFormation();
+  const { StackDriftDetectionId: id } = await cfn.send(new DetectStackDriftCommand({ StackName: stackName }));
+  let interval = polling.pollMs;
+  let transientErrors = 0;
+  for (;;) {
+    if (polling.signal?.aborted) throw new AbortError();
+    let status;
+    try {
+      status = await cfn.send(new DescribeStackDriftDetectionStatusCommand({ StackDriftDetectionId: id }));
+      transientErrors = 0;
+    } catch (error) {
+      transientErrors += 1;
+      if (transientErrors > 10 && !isThrottling(error)) throw error;
+    }
+    if (status && status.DetectionStatus !== 'DETECTION_IN_PROGRESS') {
+      const resources = await resourceDrifts(aws, stackName);
+      return {
+        stack: stackName,
+        status: (status.StackDriftStatus ?? 'UNKNOWN') as StackDriftDetection['status'],
+        ...(status.DetectionStatus === 'DETECTION_FAILED'
+          ? { failure: status.DetectionStatusReason ?? 'CloudFormation gave no reason' }
+          : {}),
+        drifted: resources.filter((r) => r.status === 'MODIFIED' || r.status === 'DELETED'),
+        notChecked: resources.filter((r) => r.status === 'NOT_CHECKED'),
+      };
+    }
+    const left = polling.deadline - Date.now();
+    if (left <= 0) {
+      throw new Spec3Error(
+        'DRIFT_TIMEOUT',
+        `${stackName}: drift detection did not finish in time (detection ${id} is still running).`,
+        'Run drift again with a longer --timeout; CloudFormation keeps detecting in the background.',
+      );
+    }
+    await sleep(Math.min(interval, left), polling.signal);
+    interval = Math.min(polling.maxPollMs, Math.round(interval * 1.5));
+  }
+}
+
+/** Every resource of the latest detection that is not in sync, all pages. */
+async function resourceDrifts(aws: AwsClients, stackName: string): Promise<ResourceDrift[]> {
+  const found: StackResourceDrift[] = [];
+  let token: string | undefined;
+  do {
+    const page = await aws.cloudFormation().send(
+      new DescribeStackResourceDriftsCommand({
+        StackName: stackName,
+        StackResourceDriftStatusFilters: ['MODIFIED', 'DELETED', 'NOT_CHECKED'],
+        NextToken: token,
+      }),
+    );
+    found.push(...(page.StackResourceDrifts ?? []));
+    token = page.NextToken;
+  } while (token);
+  return found.map((d) => ({
+    logicalId: d.LogicalResourceId ?? '',
+    ...(d.PhysicalResourceId ? { physicalId: d.PhysicalResourceId } : {}),
+    type: d.ResourceType ?? '',
+    status: (d.StackResourceDriftStatus ?? 'NOT_CHECKED') as ResourceDriftStatus,
+    differences: (d.PropertyDifferences ?? []).map((p) => ({
+      path: p.PropertyPath ?? '',
+      ...(p.ExpectedValue !== undefined ? { expected: p.ExpectedValue } : {}),
+      ...(p.ActualValue !== undefined ? { actual: p.ActualValue } : {}),
+      kind: (p.DifferenceType ?? 'NOT_EQUAL') as PropertyDifference['kind'],
+    })),
+  }));
+}
