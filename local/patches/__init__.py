@@ -42,6 +42,8 @@ MODULES = (
     "apigateway_deletion",
     "iam_managed_policy_deletion",
     "s3_bucket_versioning",
+    "dynamodb_table_settings",
+    "drift_detection",
 )
 
 

@@ -2,6 +2,7 @@ import {
   DescribeStackDriftDetectionStatusCommand,
   DescribeStackResourceDriftsCommand,
   DetectStackDriftCommand,
+  ListStackResourcesCommand,
   type StackResourceDrift,
 } from '@aws-sdk/client-cloudformation';
 import { AbortError, Spec3Error } from '../../errors.js';
@@ -68,15 +69,15 @@ export async function detectStackDrift(aws: AwsClients, stackName: string, polli
       if (transientErrors > 10 && !isThrottling(error)) throw error;
     }
     if (status && status.DetectionStatus !== 'DETECTION_IN_PROGRESS') {
-      const resources = await resourceDrifts(aws, stackName);
+      const [drifted, notChecked] = await Promise.all([resourceDrifts(aws, stackName), uncheckedResources(aws, stackName)]);
       return {
         stack: stackName,
         status: (status.StackDriftStatus ?? 'UNKNOWN') as StackDriftDetection['status'],
         ...(status.DetectionStatus === 'DETECTION_FAILED'
           ? { failure: status.DetectionStatusReason ?? 'CloudFormation gave no reason' }
           : {}),
-        drifted: resources.filter((r) => r.status === 'MODIFIED' || r.status === 'DELETED'),
-        notChecked: resources.filter((r) => r.status === 'NOT_CHECKED'),
+        drifted,
+        notChecked,
       };
     }
     const left = polling.deadline - Date.now();
@@ -92,7 +93,31 @@ export async function detectStackDrift(aws: AwsClients, stackName: string, polli
   }
 }
 
-/** Every resource of the latest detection that is not in sync, all pages. */
+/**
+ * Resources the detection could not check. DescribeStackResourceDrifts leaves them out (types
+ * without drift support are not checked at all); their own drift information says NOT_CHECKED.
+ */
+async function uncheckedResources(aws: AwsClients, stackName: string): Promise<ResourceDrift[]> {
+  const found: ResourceDrift[] = [];
+  let token: string | undefined;
+  do {
+    const page = await aws.cloudFormation().send(new ListStackResourcesCommand({ StackName: stackName, NextToken: token }));
+    for (const r of page.StackResourceSummaries ?? []) {
+      if (r.DriftInformation?.StackResourceDriftStatus !== 'NOT_CHECKED') continue;
+      found.push({
+        logicalId: r.LogicalResourceId ?? '',
+        ...(r.PhysicalResourceId ? { physicalId: r.PhysicalResourceId } : {}),
+        type: r.ResourceType ?? '',
+        status: 'NOT_CHECKED',
+        differences: [],
+      });
+    }
+    token = page.NextToken;
+  } while (token);
+  return found;
+}
+
+/** Every resource the latest detection found modified or deleted, all pages. */
 async function resourceDrifts(aws: AwsClients, stackName: string): Promise<ResourceDrift[]> {
   const found: StackResourceDrift[] = [];
   let token: string | undefined;
@@ -100,7 +125,7 @@ async function resourceDrifts(aws: AwsClients, stackName: string): Promise<Resou
     const page = await aws.cloudFormation().send(
       new DescribeStackResourceDriftsCommand({
         StackName: stackName,
-        StackResourceDriftStatusFilters: ['MODIFIED', 'DELETED', 'NOT_CHECKED'],
+        StackResourceDriftStatusFilters: ['MODIFIED', 'DELETED'],
         NextToken: token,
       }),
     );

@@ -7,6 +7,7 @@ import {
   DescribeStacksCommand,
   DetectStackDriftCommand,
   GetTemplateCommand,
+  ListStackResourcesCommand,
   type StackResourceDrift,
 } from '@aws-sdk/client-cloudformation';
 import { GetParametersCommand, SSMClient } from '@aws-sdk/client-ssm';
@@ -88,7 +89,23 @@ function detection(ms: number, drifts: (name: string) => StackResourceDrift[] = 
       Timestamp: new Date(),
     };
   });
-  cfn.on(DescribeStackResourceDriftsCommand).callsFake((input: { StackName: string }) => ({ StackResourceDrifts: drifts(input.StackName) }));
+  // Like CloudFormation: the drift list holds checked resources only (filtered by status); a type
+  // without drift support shows NOT_CHECKED in the stack's resource list instead.
+  cfn.on(DescribeStackResourceDriftsCommand).callsFake((input: { StackName: string; StackResourceDriftStatusFilters?: string[] }) => ({
+    StackResourceDrifts: drifts(input.StackName).filter(
+      (d) => d.StackResourceDriftStatus !== 'NOT_CHECKED' && (input.StackResourceDriftStatusFilters ?? [d.StackResourceDriftStatus]).includes(d.StackResourceDriftStatus!),
+    ),
+  }));
+  cfn.on(ListStackResourcesCommand).callsFake((input: { StackName: string }) => ({
+    StackResourceSummaries: drifts(input.StackName).map((d) => ({
+      LogicalResourceId: d.LogicalResourceId,
+      PhysicalResourceId: d.PhysicalResourceId,
+      ResourceType: d.ResourceType,
+      LastUpdatedTimestamp: new Date('2026-11-01T10:00:00.000Z'),
+      ResourceStatus: 'CREATE_COMPLETE',
+      DriftInformation: { StackResourceDriftStatus: d.StackResourceDriftStatus, LastCheckTimestamp: new Date() },
+    })),
+  }));
   return startedAt;
 }
 
