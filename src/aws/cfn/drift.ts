@@ -103,7 +103,7 @@ async function uncheckedResources(aws: AwsClients, stackName: string): Promise<R
   do {
     const page = await aws.cloudFormation().send(new ListStackResourcesCommand({ StackName: stackName, NextToken: token }));
     for (const r of page.StackResourceSummaries ?? []) {
-      if (r.DriftInformation?.StackResourceDriftStatus !== 'NOT_CHECKED') continue;
+      if (r.DriftInformation?.StackResourceDriftStatus !== 'NOT_CHECKED' || !r.LogicalResourceId) continue;
       found.push({
         logicalId: r.LogicalResourceId ?? '',
         ...(r.PhysicalResourceId ? { physicalId: r.PhysicalResourceId } : {}),

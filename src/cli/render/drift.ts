@@ -6,6 +6,13 @@ const short = (value: string | undefined): string => {
   return value.length > 60 ? `${value.slice(0, 57)}...` : value;
 };
 
+/** "4 AWS::EC2::Subnet, 1 AWS::EC2::VPC": the full list is in --json. */
+function byType(resources: readonly { type: string }[]): string {
+  const counts = new Map<string, number>();
+  for (const r of resources) counts.set(r.type, (counts.get(r.type) ?? 0) + 1);
+  return [...counts].map(([type, n]) => `${n} ${type}`).join(', ');
+}
+
 function stackLine(s: StackDriftReport, width: number, c: ChalkInstance): string {
   const verdict = {
     IN_SYNC: c.green('in sync'),
@@ -30,7 +37,7 @@ export function renderDrift(r: DriftResult, c: ChalkInstance): string[] {
       }
     }
     if (s.templateDrift && s.status !== 'NOT_DEPLOYED') lines.push(`      ${c.yellow('undeployed changes')}: ${s.templateDrift}`);
-    if (s.notChecked.length > 0) lines.push(c.dim(`      not checked: ${s.notChecked.map((n) => `${n.logicalId} (${n.type})`).join(', ')}`));
+    if (s.notChecked.length > 0) lines.push(c.dim(`      not checked: ${byType(s.notChecked)}`));
     if (s.error) lines.push(`      ${c.red(s.error.message)}${s.error.hint ? c.dim(`\n      ${s.error.hint}`) : ''}`);
   }
   lines.push('');
