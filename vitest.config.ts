@@ -21,7 +21,7 @@ export default defineConfig({
           globalSetup: ['test/global-setup.ts'],
         },
       },
-      // Tests against the one local AWS reset it: one file at a time, and after the e2e files that use it too.
+      // Files on the run's one local AWS reset it: one file at a time, in a group of their own, so nothing else runs beside them.
       {
         extends: true,
         test: { name: 'aws', include: ['test/aws/**/*.test.ts'], fileParallelism: false, sequence: { groupOrder: 1 }, globalSetup: ['test/global-setup.ts'] },

@@ -4,6 +4,7 @@ import { execa } from 'execa';
 
 export const BIN = fileURLToPath(new URL('../../bin/spec3.js', import.meta.url));
 const DIST = fileURLToPath(new URL('../../dist/cli/main.js', import.meta.url));
+const PTY_ANSWER = fileURLToPath(new URL('pty-answer.py', import.meta.url));
 
 /** Runs the built binary as a user would. The suite is run by `npm test`, which builds first. */
 export interface RunResult {
@@ -22,6 +23,16 @@ export async function sh(file: string, args: readonly string[], cwd: string, env
 
 /** Runs the built binary as a user would in CI. The suite is run by `npm test`, which builds first. */
 export async function spec3(args: readonly string[], cwd: string, env: Record<string, string> = {}): Promise<RunResult> {
-  if (!existsSync(DIST)) throw new Error('dist/ is missing: run `npm run build` (npm test does it) before the e2e tests');
+  assertBuilt();
   return sh('node', [BIN, ...args], cwd, { CI: '1', NO_COLOR: '1', ...env });
+}
+
+/** Runs the built binary in a pseudo-terminal and types `answer` when it asks for the stage name: a person at a terminal. */
+export async function spec3Typing(answer: string, args: readonly string[], cwd: string, env: Record<string, string> = {}): Promise<RunResult> {
+  assertBuilt();
+  return sh('python3', [PTY_ANSWER, answer, 'node', BIN, ...args], cwd, { ...env, CI: '', NO_COLOR: '1' });
+}
+
+function assertBuilt(): void {
+  if (!existsSync(DIST)) throw new Error('dist/ is missing: run `npm run build` (npm test does it) before the e2e tests');
 }

@@ -3,40 +3,25 @@ import path from 'node:path';
 import { CloudFormationClient, CreateStackCommand, DescribeStacksCommand, waitUntilStackCreateComplete } from '@aws-sdk/client-cloudformation';
 import { HeadBucketCommand, ListObjectVersionsCommand, PutBucketVersioningCommand, PutObjectCommand, DeleteObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { DeleteParameterCommand, GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startLocalAws, type LocalAws } from '../../../src/aws/local/launcher.js';
+import { describe, expect, it } from 'vitest';
 import { run } from '../../../src/commands/destroy/index.js';
 import { TestIo } from '../../helpers/io.js';
-import { clientConfig } from '../../helpers/local-aws.js';
+import { awsEnv, clientConfig, useLocalAws } from '../../helpers/local-aws.js';
 import { writeProject } from '../../helpers/project.js';
 import { useTempDirs } from '../../helpers/tmp.js';
 
 /**
- * destroy against a real CloudFormation API: spec3's local AWS (moto 5.2.1 with the fixes in
- * local/, among them UpdateTerminationProtection and DELETE_FAILED), started privately for this
- * file so that no other test file resets it underneath. The stacks avoid VPCs.
+ * destroy against a real CloudFormation API: the run's local AWS (moto 5.2.1 with the fixes in
+ * local/, among them UpdateTerminationProtection and DELETE_FAILED), reset before each test.
+ * The stacks avoid VPCs.
  */
 const tempDir = useTempDirs();
-let local: LocalAws | undefined;
-let endpoint = '';
+const local = useLocalAws();
 
-beforeAll(async () => {
-  local = await startLocalAws({ env: process.env });
-  endpoint = local.endpoint;
-});
-
-afterAll(async () => {
-  await local?.stop();
-});
-
-beforeEach(async () => {
-  await local!.reset();
-});
-
-const cfn = () => new CloudFormationClient(clientConfig(endpoint));
-const s3 = () => new S3Client(clientConfig(endpoint));
-const ssm = () => new SSMClient(clientConfig(endpoint));
-const env = () => ({ AWS_ENDPOINT_URL: endpoint, AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'test', SPEC3_MAX_ATTEMPTS: '1' });
+const cfn = () => new CloudFormationClient(clientConfig(local.endpoint()));
+const s3 = () => new S3Client(clientConfig(local.endpoint()));
+const ssm = () => new SSMClient(clientConfig(local.endpoint()));
+const env = () => awsEnv(local.endpoint());
 
 const DATA = 'orders-dev-data-123456789012-us-east-1';
 const KEPT = 'orders-dev-kept-123456789012-us-east-1';

@@ -1,16 +1,16 @@
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
-import { fileURLToPath } from 'node:url';
 import path from 'node:path';
-import { CloudFormationClient, DescribeStacksCommand, ListStacksCommand } from '@aws-sdk/client-cloudformation';
+import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
 import { DynamoDBClient, DescribeTableCommand } from '@aws-sdk/client-dynamodb';
 import { GetFunctionConfigurationCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { GetBucketVersioningCommand, HeadBucketCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { GetQueueUrlCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startLocalAws, type LocalAws } from '../../src/aws/local/launcher.js';
-import { sh, spec3 } from './helpers.js';
+import { awsEnv, useLocalAws } from '../../helpers/local-aws.js';
+import { spec3, spec3Typing } from '../../e2e/helpers.js';
+import { awsClient, editConfig, initProject, liveStacks } from './project.js';
 
 /**
  * The whole life of a stage through the built binary against the local AWS: init, bootstrap,
@@ -19,16 +19,13 @@ import { sh, spec3 } from './helpers.js';
  * Assertions read the real resources through the service APIs, not only stack states.
  */
 describe('deploy cycle on the local AWS', () => {
-  let local: LocalAws;
+  // Each step builds on the state the previous ones left, so the server is reset once, up front.
+  const local = useLocalAws({ resetBeforeEach: false });
   let parent = '';
   let dir = '';
   let env: Record<string, string> = {};
-  const client = <T>(C: new (config: object) => T): T =>
-    new C({ endpoint: local.endpoint, region: 'us-east-1', credentials: { accessKeyId: 'test', secretAccessKey: 'test' }, forcePathStyle: true, maxAttempts: 1 });
-  const stacks = async () => {
-    const out = await client(CloudFormationClient).send(new ListStacksCommand({}));
-    return (out.StackSummaries ?? []).filter((s) => s.StackStatus !== 'DELETE_COMPLETE' && s.StackName?.startsWith('demo-dev-'));
-  };
+  const client = <T>(C: new (config: object) => T): T => awsClient(C, local.endpoint());
+  const stacks = () => liveStacks(local.endpoint(), 'demo-dev-');
   const run = async (...args: string[]) => {
     const r = await spec3(args, dir, env);
     return r;
@@ -38,17 +35,13 @@ describe('deploy cycle on the local AWS', () => {
   const statuses = (d: Deploy) => Object.fromEntries(d.phases.flatMap((p) => p.stacks.map((s) => [s.name.replace('demo-dev-', ''), s.status])));
 
   beforeAll(async () => {
-    // Its own server: the cycle keeps state from one step to the next, so nothing may reset it.
-    local = await startLocalAws();
+    await local.reset();
     parent = await mkdtemp(path.join(os.tmpdir(), 'spec3-cycle-'));
-    dir = path.join(parent, 'demo');
-    env = { AWS_ENDPOINT_URL: local.endpoint, AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'test', AWS_REGION: 'us-east-1', SPEC3_MAX_ATTEMPTS: '1' };
-    const init = await spec3(['init', dir, '--yes', '--no-git'], parent);
-    expect(init.exitCode, init.all).toBe(0);
+    env = awsEnv(local.endpoint());
+    dir = await initProject(parent);
   });
 
   afterAll(async () => {
-    await local?.stop();
     await rm(parent, { recursive: true, force: true });
   });
 
@@ -131,10 +124,9 @@ describe('deploy cycle on the local AWS', () => {
   });
 
   it('updates only the stacks a config change touches', async () => {
-    const file = path.join(dir, 'spec3.config.json');
-    const config = JSON.parse(await readFile(file, 'utf8')) as { functions: { name: string; memory?: number }[] };
-    config.functions[0]!.memory = 512;
-    await writeFile(file, JSON.stringify(config, null, 2));
+    const config = await editConfig(dir, (c) => {
+      c.functions[0]!.memory = 512;
+    });
     const r = await run('deploy', 'dev', '--json');
     expect(r.exitCode, r.all).toBe(0);
     const changed = Object.entries(statuses(json<Deploy>(r.stdout))).filter(([, s]) => s !== 'skipped');
@@ -154,11 +146,7 @@ describe('deploy cycle on the local AWS', () => {
     const bucket = 'demo-dev-data-123456789012-us-east-1';
     await client(S3Client).send(new PutObjectCommand({ Bucket: bucket, Key: 'a.txt', Body: 'one' }));
     await client(S3Client).send(new PutObjectCommand({ Bucket: bucket, Key: 'a.txt', Body: 'two' }));
-    const r = await sh('python3', [fileURLToPath(new URL('pty-answer.py', import.meta.url)), 'dev', 'node', fileURLToPath(new URL('../../bin/spec3.js', import.meta.url)), 'destroy', 'dev'], dir, {
-      ...env,
-      CI: '',
-      NO_COLOR: '1',
-    });
+    const r = await spec3Typing('dev', ['destroy', 'dev'], dir, env);
     expect(r.exitCode, r.all).toBe(0);
     expect(r.all).toContain('Type the stage name');
     expect(await stacks()).toEqual([]);
