@@ -65,6 +65,9 @@ export class DeployProgress {
     }));
     this.chain = this.chain.then(async () => {
       const { Listr } = await import('listr2');
+      // A pseudo-terminal without a window size reports 0 columns, and the task list would wrap
+      // after every character; 80 is what terminals assume when they cannot tell.
+      if (process.stdout.isTTY && !process.stdout.columns) process.stdout.columns = 80;
       const list = new Listr(
         [{ title: `Phase ${phase}`, task: (_: unknown, task) => task.newListr(tasks, { concurrent: true, exitOnError: false }) }],
         { exitOnError: false, registerSignalListeners: false, rendererOptions: { collapseSubtasks: false } },

@@ -149,6 +149,8 @@ describe('deploy cycle on the local AWS', () => {
     const r = await spec3Typing('dev', ['destroy', 'dev'], dir, env);
     expect(r.exitCode, r.all).toBe(0);
     expect(r.all).toContain('Type the stage name');
+    // The pseudo-terminal has no window size; the task list is still drawn in whole lines.
+    expect(r.all).toContain('Phase foundation');
     expect(await stacks()).toEqual([]);
     await expect(client(S3Client).send(new HeadBucketCommand({ Bucket: bucket }))).rejects.toThrow();
     await expect(client(DynamoDBClient).send(new DescribeTableCommand({ TableName: 'demo-dev-table' }))).rejects.toThrow();
