@@ -70,6 +70,8 @@ export interface AssetSource {
   readonly manifestFile: string;
   /** Absolute paths of source files not to publish, e.g. a template that is sent inline. */
   readonly skipFiles?: readonly string[];
+  /** Absolute paths of the only source files to publish, e.g. one template; the other assets are left alone. */
+  readonly onlyFiles?: readonly string[];
 }
 
 interface ManifestJson {
@@ -127,8 +129,14 @@ async function selectAssets(source: AssetSource): Promise<{ file: string; ids: s
   const manifest = JSON.parse(await readFile(source.manifestFile, 'utf8')) as ManifestJson;
   const dir = path.dirname(source.manifestFile);
   const skip = new Set((source.skipFiles ?? []).map((f) => path.resolve(f)));
+  const only = source.onlyFiles ? new Set(source.onlyFiles.map((f) => path.resolve(f))) : undefined;
+  const wanted = (file: string | undefined) => {
+    const resolved = file ? path.resolve(dir, file) : undefined;
+    if (only) return resolved !== undefined && only.has(resolved);
+    return !(resolved && skip.has(resolved));
+  };
   const files = Object.entries(manifest.files ?? {})
-    .filter(([, entry]) => !(entry.source?.path && skip.has(path.resolve(dir, entry.source.path))))
+    .filter(([, entry]) => wanted(entry.source?.path))
     .map(([id]) => id);
-  return { file: source.manifestFile, ids: [...files, ...Object.keys(manifest.dockerImages ?? {})] };
+  return { file: source.manifestFile, ids: [...files, ...(only ? [] : Object.keys(manifest.dockerImages ?? {}))] };
 }

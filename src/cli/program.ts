@@ -2,6 +2,7 @@ import { Command } from 'commander';
 import { registerBootstrap } from './commands/bootstrap.js';
 import { registerDeploy } from './commands/deploy.js';
 import { registerDestroy } from './commands/destroy.js';
+import { registerDiff } from './commands/diff.js';
 import { registerDrift } from './commands/drift.js';
 import { registerInit } from './commands/init.js';
 import { registerList } from './commands/list.js';
@@ -36,11 +37,12 @@ Examples:
   $ spec3 list prod              show the phase plan of prod
   $ spec3 local start            a local AWS to try deploys on
   $ spec3 deploy dev --local     deploy every phase of dev
+  $ spec3 diff prod              what a deploy of prod would change
   $ spec3 destroy dev --local    tear dev down (typed confirmation)
 
 Exit codes: 0 success, 1 error, 2 changes or drift found (diff, drift), 130 aborted.`,
     );
-  for (const register of [registerInit, registerSynth, registerList, registerBootstrap, registerDeploy, registerStatus, registerDrift, registerLocal, registerDestroy]) register(program, t, state);
+  for (const register of [registerInit, registerSynth, registerList, registerBootstrap, registerDeploy, registerDiff, registerStatus, registerDrift, registerLocal, registerDestroy]) register(program, t, state);
   for (const command of program.commands) command.exitOverride();
   return program;
 }

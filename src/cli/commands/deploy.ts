@@ -6,6 +6,7 @@ import { DeployProgress } from '../render/deploy-progress.js';
 import { renderDeploy } from '../render/deploy.js';
 import { wholeNumber } from '../parse.js';
 import { runCommand } from '../run-command.js';
+import { selection } from '../selection.js';
 import { isInteractive, type Terminal } from '../terminal.js';
 import { withValidation } from './synth.js';
 
@@ -66,10 +67,7 @@ Exit codes: 0 deployed or nothing to do, 1 error (the failing stack and its reas
               return await run(
                 {
                   stage,
-                  config: flags.config,
-                  ...(flags.phase ? { phase: flags.phase } : {}),
-                  ...(flags.stack ? { stacks: flags.stack } : {}),
-                  ...(flags.assembly ? { assembly: flags.assembly } : {}),
+                  ...selection(flags),
                   ...(flags.concurrency ? { concurrency: flags.concurrency } : {}),
                   dryRun: Boolean(flags.dryRun),
                   askApproval: isInteractive(t) && !flags.yes,

@@ -6,6 +6,7 @@ import { wholeNumber } from '../parse.js';
 import type { RunState } from '../program.js';
 import { renderDrift } from '../render/drift.js';
 import { runCommand } from '../run-command.js';
+import { selection } from '../selection.js';
 import type { Terminal } from '../terminal.js';
 import { withValidation } from './synth.js';
 
@@ -60,10 +61,7 @@ out, bad input, wrong account): an error never reads as "in sync" or as "drift".
             return run(
               {
                 stage,
-                config: flags.config,
-                ...(flags.phase ? { phase: flags.phase } : {}),
-                ...(flags.stack ? { stacks: flags.stack } : {}),
-                ...(flags.assembly ? { assembly: flags.assembly } : {}),
+                ...selection(flags),
                 ...(flags.timeout ? { timeoutSeconds: flags.timeout } : {}),
                 ...(flags.concurrency ? { concurrency: flags.concurrency } : {}),
                 aws: awsFlags(flags),
