@@ -83,7 +83,7 @@ export async function run(options: DeployOptions, ctx: Context): Promise<DeployR
   const first = chosen[0]!;
   // The bootstrap check and the deploy role only read, so they run beside the account check.
   const {
-    connection: { emulated },
+    connection: { aws, emulated },
     reads: role,
   } = await connectStageWith(stage, options.aws ?? {}, ctx, async (aws) => {
     const [, assumed] = await Promise.all([
@@ -128,7 +128,8 @@ export async function run(options: DeployOptions, ctx: Context): Promise<DeployR
   }
 
   // Uploads change no stack, so they start now, beside the access check and the earlier phases.
-  const assets = startAssetPublishing(deployer, toDeploy, ctx);
+  // With the caller's own credentials, as cdk-assets does: it assumes the bootstrap publishing role itself.
+  const assets = startAssetPublishing(aws, toDeploy, ctx);
   if (options.askApproval ?? true) await approve(await findBroadening(toDeploy), ctx);
 
   const poll = pollIntervals(emulated);
