@@ -37,7 +37,12 @@ export function buildApp(input: AppInput): BuiltApp {
   const app = new App({
     outdir: input.outdir,
     // AZ names come from the stage, so synth never needs an AWS lookup.
-    context: { [`availability-zones:account=${stage.account}:region=${stage.region}`]: availabilityZones(stage) },
+    context: {
+      [`availability-zones:account=${stage.account}:region=${stage.region}`]: availabilityZones(stage),
+      // S3 server access logs are delivered under a bucket policy for the logging service rather
+      // than the legacy log-delivery ACL, which would force ACLs back on for the log bucket.
+      '@aws-cdk/aws-s3:serverAccessLogsUseBucketPolicy': true,
+    },
   });
   const wiring = new Wiring();
   const base = { stage, wiring };

@@ -93,16 +93,18 @@ describe('protection per stage', () => {
     );
   };
 
-  it('prod retains the table and the bucket', () => {
+  it('prod retains the table, the data bucket and its access logs', () => {
     expect(dataPolicies('prod')).toEqual([
       ['AWS::DynamoDB::Table', 'Retain', 'Retain'],
+      ['AWS::S3::Bucket', 'Retain', 'Retain'],
       ['AWS::S3::Bucket', 'Retain', 'Retain'],
     ]);
   });
 
-  it('dev deletes the table and the bucket with the stage', () => {
+  it('dev deletes the table, the data bucket and its access logs with the stage', () => {
     expect(dataPolicies('dev')).toEqual([
       ['AWS::DynamoDB::Table', 'Delete', 'Delete'],
+      ['AWS::S3::Bucket', 'Delete', 'Delete'],
       ['AWS::S3::Bucket', 'Delete', 'Delete'],
     ]);
   });

@@ -1,21 +1,13 @@
-import {
-  Duration,
-  aws_dynamodb as dynamodb,
-  aws_iam as iam,
-  aws_kms as kms,
-  aws_lambda as lambda,
-  aws_logs as logs,
-  aws_s3 as s3,
-  aws_sns as sns,
-  aws_sqs as sqs,
-} from 'aws-cdk-lib';
+import { Duration, aws_iam as iam, aws_lambda as lambda, aws_logs as logs, aws_sns as sns, aws_sqs as sqs } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import type { ResolvedFunction } from '../../config/resolve.js';
 import type { Runtime } from '../../config/schema.js';
-import { grantsOf } from '../grants.js';
+import { acknowledge, wildcardFinding } from '../acknowledge.js';
+import { dataAccessOf, grantsOf } from '../grants.js';
 import { functionName } from '../naming.js';
 import { dataRemovalPolicy } from '../removal.js';
 import { Spec3Stack, type StackInput } from '../spec3-stack.js';
+import { TABLE_INDEX } from './storage-stack.js';
 
 export interface ComputeStackInput extends StackInput {
   readonly functions: readonly ResolvedFunction[];
@@ -40,23 +32,6 @@ class Foundation {
   }
   value = (kind: 'storage' | 'messaging' | 'security', key: string) =>
     this.once(`${kind}/${key}`, () => this.stack.wiring.consume(this.stack, kind, key));
-  key = () => this.once('key', () => kms.Key.fromKeyArn(this.stack, 'DataKey', this.value('security', 'key-arn')));
-  table = () =>
-    this.once('table', () =>
-      dynamodb.Table.fromTableAttributes(this.stack, 'Table', {
-        tableArn: this.value('storage', 'table-arn'),
-        encryptionKey: this.key(),
-        grantIndexPermissions: true,
-      }),
-    );
-  bucket = () =>
-    this.once('bucket', () =>
-      s3.Bucket.fromBucketAttributes(this.stack, 'DataBucket', {
-        bucketArn: this.value('storage', 'bucket-arn'),
-        bucketName: this.value('storage', 'bucket-name'),
-        encryptionKey: this.key(),
-      }),
-    );
   queue = () => this.once('queue', () => sqs.Queue.fromQueueArn(this.stack, 'WorkQueue', this.value('messaging', 'work-queue-arn')));
   topic = () => this.once('topic', () => sns.Topic.fromTopicArn(this.stack, 'AlertTopic', this.value('messaging', 'alert-topic-arn')));
   dlq = () =>
@@ -118,33 +93,38 @@ export class ComputeStack extends Spec3Stack {
         },
       });
 
-      for (const grant of grantsOf(fn)) {
-        switch (grant) {
-          case 'table:read':
-            foundation.table().grantReadData(role);
-            break;
-          case 'table:readwrite':
-            foundation.table().grantReadWriteData(role);
-            break;
-          case 'bucket:read':
-            foundation.bucket().grantRead(role);
-            break;
-          case 'bucket:readwrite':
-            foundation.bucket().grantReadWrite(role);
-            break;
-          case 'queue:send':
-            foundation.queue().grantSendMessages(role);
-            break;
-          case 'queue:consume':
-            foundation.queue().grantConsumeMessages(role);
-            break;
-          case 'topic:publish':
-            foundation.topic().grantPublish(role);
-            // The topic is encrypted with the stage key; publishing needs the key too.
-            foundation.key().grant(role, 'kms:Decrypt', 'kms:GenerateDataKey*');
-            break;
-        }
-      }
+      const grants = grantsOf(fn);
+      if (grants.has('queue:send')) foundation.queue().grantSendMessages(role);
+      if (grants.has('queue:consume')) foundation.queue().grantConsumeMessages(role);
+      if (grants.has('topic:publish')) foundation.topic().grantPublish(role);
+      const access = dataAccessOf(grants);
+      const allow = (sid: string, actions: readonly string[], resources: string[]) => {
+        if (actions.length > 0) role.addToPrincipalPolicy(new iam.PolicyStatement({ sid, actions: [...actions], resources }));
+      };
+      const tableArn = foundation.value('storage', 'table-arn');
+      const bucketArn = foundation.value('storage', 'bucket-arn');
+      allow('Table', access.table, [tableArn, `${tableArn}/index/${TABLE_INDEX}`]);
+      allow('Bucket', access.bucket, [bucketArn]);
+      allow('Objects', access.objects, [`${bucketArn}/*`]);
+      allow('StageKey', access.key, [foundation.value('security', 'key-arn')]);
+
+      acknowledge(
+        role,
+        {
+          id: wildcardFinding('Resource::*'),
+          reason: 'Active tracing: X-Ray PutTraceSegments and PutTelemetryRecords have no resource-level permissions.',
+        },
+        ...(access.objects.length > 0
+          ? [{
+              id: wildcardFinding(`Resource::<${(this.resolve(bucketArn) as { Ref: string }).Ref}>/*`),
+              reason: 'Object keys are data written at run time; the grant is limited to the stage data bucket.',
+            }]
+          : []),
+      );
+      acknowledge(func, {
+        id: 'AwsSolutions-L1',
+        reason: `The runtime is the project's \`runtime\` setting (${fn.runtime}), one AWS supports; spec3 does not move projects to a newer runtime behind their back.`,
+      });
 
       this.wiring.publish(this, `fn-${fn.name}-arn`, func.functionArn);
       this.wiring.publish(this, `fn-${fn.name}-name`, func.functionName);

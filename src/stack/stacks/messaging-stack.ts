@@ -1,6 +1,7 @@
 import { Duration, aws_kms as kms, aws_sns as sns, aws_sns_subscriptions as subs, aws_sqs as sqs } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import type { ResolvedFunction } from '../../config/resolve.js';
+import { acknowledge } from '../acknowledge.js';
 import { queueName, topicName } from '../naming.js';
 import { Spec3Stack, type StackInput } from '../spec3-stack.js';
 
@@ -40,6 +41,10 @@ export class MessagingStack extends Spec3Stack {
       retentionPeriod: Duration.days(14),
       encryption: sqs.QueueEncryption.SQS_MANAGED,
       enforceSSL: true,
+    });
+    acknowledge(functionsDlq, {
+      id: 'AwsSolutions-SQS3',
+      reason: 'This queue is a dead-letter queue itself: Lambda sends it the asynchronous invocations that failed.',
     });
 
     const key = kms.Key.fromKeyArn(this, 'DataKey', this.wiring.consume(this, 'security', 'key-arn'));

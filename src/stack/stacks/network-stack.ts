@@ -1,6 +1,7 @@
-import { Fn, aws_ec2 as ec2 } from 'aws-cdk-lib';
+import { Fn, aws_ec2 as ec2, aws_logs as logs } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import { prefix } from '../naming.js';
+import { dataRemovalPolicy } from '../removal.js';
 import { Spec3Stack, type StackInput } from '../spec3-stack.js';
 
 /**
@@ -30,6 +31,17 @@ export class NetworkStack extends Spec3Stack {
       },
       // The restriction is a Lambda-backed custom resource; the default group is left unused instead.
       restrictDefaultSecurityGroup: false,
+    });
+    // Flow logs: who talked to what inside the VPC, for incident investigation. Kept as long as
+    // the stage keeps its function logs.
+    const flowLogs = new logs.LogGroup(this, 'FlowLogs', {
+      logGroupName: `/spec3/${stage.project}/${stage.name}/vpc-flow-logs`,
+      retention: stage.logRetentionDays as logs.RetentionDays,
+      removalPolicy: dataRemovalPolicy(stage),
+    });
+    this.vpc.addFlowLog('FlowLog', {
+      destination: ec2.FlowLogDestination.toCloudWatchLogs(flowLogs),
+      trafficType: ec2.FlowLogTrafficType.ALL,
     });
     const privateSubnets = this.vpc.selectSubnets({ subnetType: privateType }).subnetIds;
     this.wiring.publish(this, 'vpc-id', this.vpc.vpcId);

@@ -1,5 +1,6 @@
 import { Duration, aws_iam as iam, aws_kms as kms } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
+import { acknowledge, wildcardFinding } from '../acknowledge.js';
 import { prefix } from '../naming.js';
 import { dataRemovalPolicy } from '../removal.js';
 import { Spec3Stack, type StackInput } from '../spec3-stack.js';
@@ -41,6 +42,10 @@ export class SecurityStack extends Spec3Stack {
           resources: ['*'],
         }),
       ],
+    });
+    acknowledge(functionBase, {
+      id: wildcardFinding('Resource::*'),
+      reason: 'X-Ray PutTraceSegments and PutTelemetryRecords have no resource-level permissions.',
     });
 
     this.wiring.publish(this, 'key-arn', key.keyArn);

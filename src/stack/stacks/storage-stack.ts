@@ -1,8 +1,12 @@
 import { Duration, aws_dynamodb as dynamodb, aws_kms as kms, aws_s3 as s3 } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
-import { bucketName, tableName } from '../naming.js';
+import { acknowledge } from '../acknowledge.js';
+import { bucketName, prefix, tableName } from '../naming.js';
 import { dataRemovalPolicy } from '../removal.js';
 import { Spec3Stack, type StackInput } from '../spec3-stack.js';
+
+/** The table's one global secondary index, also what function roles may query. */
+export const TABLE_INDEX = 'gsi1';
 
 /**
  * Phase foundation. The DynamoDB table (pk/sk with one GSI, PITR per stage) and the data bucket
@@ -29,10 +33,33 @@ export class StorageStack extends Spec3Stack {
       deletionProtection: stage.protected,
       removalPolicy,
     });
+    if (!stage.pointInTimeRecovery) {
+      acknowledge(table, {
+        id: 'AwsSolutions-DDB3',
+        reason: `Point-in-time recovery is off in ${stage.name} by the stage's \`pointInTimeRecovery\` setting: its data is disposable and PITR is billed per GB.`,
+      });
+    }
     table.addGlobalSecondaryIndex({
-      indexName: 'gsi1',
+      indexName: TABLE_INDEX,
       partitionKey: { name: 'gsi1pk', type: dynamodb.AttributeType.STRING },
       sortKey: { name: 'gsi1sk', type: dynamodb.AttributeType.STRING },
+    });
+
+    // Server access logs record every request to the data bucket. S3 cannot deliver them to a
+    // KMS-encrypted bucket, so this one uses S3-managed keys; it holds request records, not data.
+    // Its name has the data bucket's length ("logs" for "data"), so the same limit check holds.
+    const accessLogs = new s3.Bucket(this, 'AccessLogsBucket', {
+      bucketName: `${prefix(scopeName)}-logs-${stage.account}-${stage.region}`,
+      encryption: s3.BucketEncryption.S3_MANAGED,
+      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
+      objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
+      enforceSSL: true,
+      removalPolicy,
+      lifecycleRules: [{ id: 'expire-access-logs', expiration: Duration.days(stage.logRetentionDays) }],
+    });
+    acknowledge(accessLogs, {
+      id: 'AwsSolutions-S1',
+      reason: 'This is the access-log bucket: logging its own requests into itself would never end.',
     });
 
     const bucket = new s3.Bucket(this, 'DataBucket', {
@@ -43,6 +70,8 @@ export class StorageStack extends Spec3Stack {
       bucketKeyEnabled: true,
       blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
       enforceSSL: true,
+      serverAccessLogsBucket: accessLogs,
+      serverAccessLogsPrefix: 'data/',
       removalPolicy,
       lifecycleRules: [
         { id: 'abort-incomplete-uploads', abortIncompleteMultipartUploadAfter: Duration.days(7) },

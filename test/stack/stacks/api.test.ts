@@ -90,9 +90,39 @@ describe('api stack: REST API', () => {
           MetricsEnabled: true,
           ThrottlingRateLimit: rate,
           ThrottlingBurstLimit: burst,
+          LoggingLevel: 'ERROR',
         },
       ]);
     }
+  });
+
+  it('writes an access log line per request to a log group with the stage retention', () => {
+    for (const [stage, days] of [['dev', 7], ['prod', 365]] as const) {
+      const template = built[stage].template('api');
+      const group = onlyResource(template, 'AWS::Logs::LogGroup');
+      expect(group.Properties!.LogGroupName).toBe(`/aws/apigateway/orders-${stage}-api/access`);
+      expect(group.Properties!.RetentionInDays).toBe(days);
+      const s = onlyResource(template, 'AWS::ApiGateway::Stage');
+      expect(s.Properties!.AccessLogSetting.DestinationArn).toEqual({ 'Fn::GetAtt': [group.id, 'Arn'] });
+      expect(s.Properties!.AccessLogSetting.Format).toContain('$context.requestId');
+    }
+  });
+
+  it("names a logging role in the region's API Gateway settings, kept when a stage goes", () => {
+    const template = built.dev.template('api');
+    const account = onlyResource(template, 'AWS::ApiGateway::Account');
+    const role = onlyResource(template, 'AWS::IAM::Role');
+    expect(account.Properties!.CloudWatchRoleArn).toEqual({ 'Fn::GetAtt': [role.id, 'Arn'] });
+    expect([account.DeletionPolicy, role.DeletionPolicy]).toEqual(['Retain', 'Retain']);
+  });
+
+  it('validates request parameters and bodies on every method', () => {
+    const template = built.dev.template('api');
+    const validator = onlyResource(template, 'AWS::ApiGateway::RequestValidator');
+    expect(validator.Properties).toMatchObject({ Name: 'orders-dev-api-validator', ValidateRequestParameters: true, ValidateRequestBody: true });
+    const methods = Object.values(resourcesOf(template, 'AWS::ApiGateway::Method')).filter((m) => m.Properties!.HttpMethod !== 'OPTIONS');
+    expect(methods).toHaveLength(3);
+    for (const m of methods) expect(m.Properties!.RequestValidatorId).toEqual({ Ref: validator.id });
   });
 
   it('publishes the API id, name and URL through SSM', () => {

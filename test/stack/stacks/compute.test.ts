@@ -111,8 +111,15 @@ describe('compute stack: least privilege', () => {
     const tableArn = ssmRef(template, '/spec3/orders/dev/storage/table-arn');
     expect(statements.find((s) => actionsOf([s]).includes('dynamodb:PutItem'))!.Resource).toEqual([
       tableArn,
-      { 'Fn::Join': ['', [tableArn, '/index/*']] },
+      { 'Fn::Join': ['', [tableArn, '/index/gsi1']] },
     ]);
+    // The table is encrypted with the stage key: exact KMS actions, no `kms:GenerateDataKey*` family.
+    expect(statements.find((s) => s.Sid === 'StageKey')).toEqual({
+      Sid: 'StageKey',
+      Action: ['kms:Decrypt', 'kms:DescribeKey', 'kms:Encrypt', 'kms:GenerateDataKey'],
+      Effect: 'Allow',
+      Resource: ssmRef(template, '/spec3/orders/dev/security/key-arn'),
+    });
   });
 
   it('lets the api function write only to its own log group', () => {
@@ -130,14 +137,23 @@ describe('compute stack: least privilege', () => {
     expect(actionsOf([consume!])).toEqual(expect.arrayContaining(['sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:ChangeMessageVisibility']));
     expect(consume!.Resource).toEqual(ssmRef(template, '/spec3/orders/dev/messaging/work-queue-arn'));
     // Its configured bucket:readwrite.
-    expect(actionsOf(statements)).toEqual(expect.arrayContaining(['s3:GetObject*', 's3:PutObject']));
+    const bucketArn = ssmRef(template, '/spec3/orders/dev/storage/bucket-arn');
+    expect(statements.filter((s) => s.Sid === 'Bucket' || s.Sid === 'Objects')).toEqual([
+      { Sid: 'Bucket', Action: ['s3:GetBucketLocation', 's3:ListBucket'], Effect: 'Allow', Resource: bucketArn },
+      {
+        Sid: 'Objects',
+        Action: ['s3:AbortMultipartUpload', 's3:DeleteObject', 's3:GetObject', 's3:GetObjectVersion', 's3:PutObject'],
+        Effect: 'Allow',
+        Resource: { 'Fn::Join': ['', [bucketArn, '/*']] },
+      },
+    ]);
   });
 
   it('lets the S3-triggered log-processor read the bucket (implied) but not write it', () => {
     const actions = actionsOf(roleStatements(built.dev.template('compute'), 'orders-dev-log-processor'));
-    expect(actions).toEqual(expect.arrayContaining(['s3:GetObject*', 's3:List*']));
+    expect(actions).toEqual(expect.arrayContaining(['s3:GetObject', 's3:ListBucket']));
     expect(actions).not.toContain('s3:PutObject');
-    expect(actions).not.toContain('s3:DeleteObject*');
+    expect(actions).not.toContain('s3:DeleteObject');
     expect(actions).not.toContain('sqs:ReceiveMessage');
   });
 
@@ -148,7 +164,9 @@ describe('compute stack: least privilege', () => {
       expect.arrayContaining([
         { Action: 'sns:Publish', Effect: 'Allow', Resource: ssmRef(template, '/spec3/orders/dev/messaging/alert-topic-arn') },
         {
-          Action: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+          Sid: 'StageKey',
+          // Decrypt and DescribeKey for reading the table, Decrypt and GenerateDataKey for the topic.
+          Action: ['kms:Decrypt', 'kms:DescribeKey', 'kms:GenerateDataKey'],
           Effect: 'Allow',
           Resource: ssmRef(template, '/spec3/orders/dev/security/key-arn'),
         },
@@ -166,6 +184,11 @@ describe('compute stack: least privilege', () => {
       const actions = actionsOf(statements);
       expect(actions.length).toBeGreaterThan(100);
       expect(actions).not.toContain('*');
+      // Function roles name every data-plane action exactly.
+      const roleActions = actionsOf(
+        Object.values(resourcesOf(built[stage].template('compute'), 'AWS::IAM::Policy')).flatMap((p) => p.Properties!.PolicyDocument.Statement),
+      );
+      expect(roleActions.filter((a) => a.includes('*'))).toEqual([]);
     }
   });
 });

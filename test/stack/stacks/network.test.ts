@@ -1,7 +1,7 @@
 import { Match } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
 import { sampleConfig } from '../../helpers/project.js';
-import { resourcesOf, useStages, type BuiltStage } from '../build.js';
+import { onlyResource, resourcesOf, useStages, type BuiltStage } from '../build.js';
 
 const built = useStages(['dev', 'staging', 'prod'] as const);
 
@@ -113,5 +113,28 @@ describe('network stack with configured availability zones', () => {
   it('places the subnets in the configured zones, not <region>a/b', () => {
     const azs = Object.values(resourcesOf(zoned.dev.template('network'), 'AWS::EC2::Subnet')).map((s) => s.Properties!.AvailabilityZone);
     expect(azs.sort()).toEqual(['us-west-1b', 'us-west-1b', 'us-west-1c', 'us-west-1c']);
+  });
+});
+
+describe('network stack: flow logs', () => {
+  it('logs all VPC traffic to a log group with the stage retention, through a role scoped to it', () => {
+    for (const [stage, days] of [['dev', 7], ['prod', 365]] as const) {
+      const template = built[stage].template('network');
+      const group = onlyResource(template, 'AWS::Logs::LogGroup');
+      expect(group.Properties).toMatchObject({ LogGroupName: `/spec3/orders/${stage}/vpc-flow-logs`, RetentionInDays: days });
+      expect(group.DeletionPolicy).toBe(stage === 'prod' ? 'Retain' : 'Delete');
+      const vpc = onlyResource(template, 'AWS::EC2::VPC');
+      const flowLog = onlyResource(template, 'AWS::EC2::FlowLog');
+      expect(flowLog.Properties).toMatchObject({
+        ResourceId: { Ref: vpc.id },
+        ResourceType: 'VPC',
+        TrafficType: 'ALL',
+        LogDestinationType: 'cloud-watch-logs',
+        LogGroupName: { Ref: group.id },
+      });
+      const role = onlyResource(template, 'AWS::IAM::Role');
+      expect(flowLog.Properties!.DeliverLogsPermissionArn).toEqual({ 'Fn::GetAtt': [role.id, 'Arn'] });
+      expect(role.Properties!.AssumeRolePolicyDocument.Statement[0].Principal).toEqual({ Service: 'vpc-flow-logs.amazonaws.com' });
+    }
   });
 });

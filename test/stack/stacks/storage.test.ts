@@ -1,4 +1,4 @@
-import { Match } from 'aws-cdk-lib/assertions';
+import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
 import { onlyResource, resourcesOf, ssmRef, useStages } from '../build.js';
 
@@ -58,6 +58,11 @@ describe('storage stack: table', () => {
   });
 });
 
+const dataBucket = (template: Template, stage: string) =>
+  onlyResource(template, 'AWS::S3::Bucket', { BucketName: `orders-${stage}-data-123456789012-us-east-1` });
+const accessLogsBucket = (template: Template, stage: string) =>
+  onlyResource(template, 'AWS::S3::Bucket', { BucketName: `orders-${stage}-logs-123456789012-us-east-1` });
+
 describe('storage stack: bucket', () => {
   it('names the bucket orders-<stage>-data-<account>-<region> and versions it', () => {
     built.prod.template('storage').hasResourceProperties('AWS::S3::Bucket', {
@@ -68,7 +73,7 @@ describe('storage stack: bucket', () => {
 
   it('encrypts with the stage KMS key and an S3 bucket key', () => {
     const template = built.dev.template('storage');
-    const bucket = onlyResource(template, 'AWS::S3::Bucket');
+    const bucket = dataBucket(template, 'dev');
     expect(bucket.Properties!.BucketEncryption).toEqual({
       ServerSideEncryptionConfiguration: [
         {
@@ -83,7 +88,7 @@ describe('storage stack: bucket', () => {
   });
 
   it('blocks every kind of public access', () => {
-    const bucket = onlyResource(built.dev.template('storage'), 'AWS::S3::Bucket');
+    const bucket = dataBucket(built.dev.template('storage'), 'dev');
     expect(bucket.Properties!.PublicAccessBlockConfiguration).toEqual({
       BlockPublicAcls: true,
       BlockPublicPolicy: true,
@@ -94,7 +99,7 @@ describe('storage stack: bucket', () => {
 
   it('denies requests without TLS in the bucket policy', () => {
     const template = built.dev.template('storage');
-    const bucket = onlyResource(template, 'AWS::S3::Bucket');
+    const bucket = dataBucket(template, 'dev');
     template.hasResourceProperties('AWS::S3::BucketPolicy', {
       Bucket: { Ref: bucket.id },
       PolicyDocument: {
@@ -111,12 +116,12 @@ describe('storage stack: bucket', () => {
       { Id: 'expire-old-versions', Status: 'Enabled', NoncurrentVersionExpiration: { NoncurrentDays: noncurrentDays } },
       { Id: 'infrequent-access', Status: 'Enabled', Transitions: [{ StorageClass: 'STANDARD_IA', TransitionInDays: 90 }] },
     ];
-    expect(onlyResource(built.dev.template('storage'), 'AWS::S3::Bucket').Properties!.LifecycleConfiguration).toEqual({ Rules: rules(30) });
-    expect(onlyResource(built.prod.template('storage'), 'AWS::S3::Bucket').Properties!.LifecycleConfiguration).toEqual({ Rules: rules(90) });
+    expect(dataBucket(built.dev.template('storage'), 'dev').Properties!.LifecycleConfiguration).toEqual({ Rules: rules(30) });
+    expect(dataBucket(built.prod.template('storage'), 'prod').Properties!.LifecycleConfiguration).toEqual({ Rules: rules(90) });
   });
 
   it('sends object events to EventBridge through the native bucket property', () => {
-    const bucket = onlyResource(built.dev.template('storage'), 'AWS::S3::Bucket');
+    const bucket = dataBucket(built.dev.template('storage'), 'dev');
     expect(bucket.Properties!.NotificationConfiguration).toEqual({ EventBridgeConfiguration: { EventBridgeEnabled: true } });
   });
 
@@ -134,11 +139,48 @@ describe('storage stack: bucket', () => {
   });
 });
 
+describe('storage stack: access logs', () => {
+  it('logs every request to the data bucket into the access-log bucket', () => {
+    const template = built.dev.template('storage');
+    expect(dataBucket(template, 'dev').Properties!.LoggingConfiguration).toEqual({
+      DestinationBucketName: { Ref: accessLogsBucket(template, 'dev').id },
+      LogFilePrefix: 'data/',
+    });
+  });
+
+  it('keeps access logs private, TLS only, S3-encrypted (S3 cannot deliver to KMS) and for the stage log retention', () => {
+    for (const [stage, days] of [['dev', 7], ['prod', 365]] as const) {
+      const template = built[stage].template('storage');
+      const logs = accessLogsBucket(template, stage);
+      expect(logs.Properties!.BucketEncryption).toEqual({ ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }] });
+      expect(logs.Properties!.PublicAccessBlockConfiguration).toEqual({
+        BlockPublicAcls: true,
+        BlockPublicPolicy: true,
+        IgnorePublicAcls: true,
+        RestrictPublicBuckets: true,
+      });
+      expect(logs.Properties!.OwnershipControls).toEqual({ Rules: [{ ObjectOwnership: 'BucketOwnerEnforced' }] });
+      expect(logs.Properties!.LifecycleConfiguration).toEqual({ Rules: [{ Id: 'expire-access-logs', Status: 'Enabled', ExpirationInDays: days }] });
+      template.hasResourceProperties('AWS::S3::BucketPolicy', {
+        Bucket: { Ref: logs.id },
+        PolicyDocument: {
+          Statement: Match.arrayWith([
+            Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+            // Delivered under a bucket policy for the logging service, not the legacy ACL.
+            Match.objectLike({ Effect: 'Allow', Action: 's3:PutObject', Principal: { Service: 'logging.s3.amazonaws.com' } }),
+          ]),
+        },
+      });
+      expect(logs.Properties!.AccessControl).toBeUndefined();
+    }
+  });
+});
+
 describe('storage stack: outputs', () => {
   it('publishes table and bucket names and ARNs through SSM', () => {
     const template = built.dev.template('storage');
     const table = onlyResource(template, 'AWS::DynamoDB::Table');
-    const bucket = onlyResource(template, 'AWS::S3::Bucket');
+    const bucket = dataBucket(template, 'dev');
     const published = Object.fromEntries(
       Object.values(resourcesOf(template, 'AWS::SSM::Parameter')).map((p) => [p.Properties!.Name, p.Properties!.Value]),
     );
