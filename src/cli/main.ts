@@ -17,20 +17,44 @@ export async function main(argv: readonly string[], terminal?: Partial<Terminal>
     stdout: terminal?.stdout ?? process.stdout,
     stderr: terminal?.stderr ?? process.stderr,
   };
-  const state = { code: EXIT.ok as number, json: false };
+  // Known before parsing, so a bad flag or argument is reported as JSON too when --json is given.
+  const options = argv.includes('--') ? argv.slice(0, argv.indexOf('--')) : argv;
+  const state = { code: EXIT.ok as number, json: options.includes('--json') };
   const program = buildProgram(t, state);
   try {
     await program.parseAsync([...argv], { from: 'user' });
     return state.code;
   } catch (error) {
     if (error instanceof CommanderError) {
-      // --help and --version end here with exit code 0; usage errors with 1.
-      return error.exitCode === 0 ? EXIT.ok : EXIT.error;
+      // --help and --version end here with exit code 0, and help shown for a missing command with 1.
+      if (HELP_CODES.has(error.code)) return error.exitCode === 0 ? EXIT.ok : EXIT.error;
+      const first = options.find((a) => !a.startsWith('-'));
+      const command = program.commands.find((c) => c.name() === first)?.name();
+      const usage = new Spec3Error(
+        USAGE_CODES[error.code] ?? 'USAGE',
+        error.message.replace(/^error: /, ''),
+        `Run \`spec3 ${command ? `${command} ` : ''}--help\` for the arguments and flags it takes.`,
+      );
+      reportError(t, usage, state.json);
+      return EXIT.error;
     }
     reportError(t, error, state.json);
     return exitCodeFor(error);
   }
 }
+
+const HELP_CODES = new Set(['commander.help', 'commander.helpDisplayed', 'commander.version']);
+
+/** Stable codes for commander's usage errors (scripts key on `code` under --json). */
+const USAGE_CODES: Readonly<Record<string, string>> = {
+  'commander.unknownCommand': 'UNKNOWN_COMMAND',
+  'commander.unknownOption': 'UNKNOWN_OPTION',
+  'commander.missingArgument': 'MISSING_ARGUMENT',
+  'commander.optionMissingArgument': 'MISSING_OPTION_VALUE',
+  'commander.missingMandatoryOptionValue': 'MISSING_OPTION_VALUE',
+  'commander.excessArguments': 'TOO_MANY_ARGUMENTS',
+  'commander.invalidArgument': 'INVALID_OPTION',
+};
 
 function reportError(t: Terminal, error: unknown, json: boolean): void {
   if (json) {

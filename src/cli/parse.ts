@@ -1,10 +1,34 @@
-import { InvalidArgumentError } from 'commander';
+import { Spec3Error } from '../errors.js';
+import { PHASES, isPhase, type Phase } from '../stack/phases.js';
 
-/** A commander option parser for a whole number in [1, max]; a bad value is a usage error. */
-export function wholeNumber(max: number): (value: string) => number {
+/**
+ * Option parsers for commander. They throw a Spec3Error that names the flag, so a bad value fails
+ * like any other bad input (code, message, hint; JSON under --json) before any work starts.
+ */
+
+/** A whole number in [1, max], e.g. `wholeNumber('--concurrency', 16)`. */
+export function wholeNumber(flag: string, max: number): (value: string) => number {
   return (value) => {
     const n = Number(value);
-    if (!Number.isInteger(n) || n < 1 || n > max) throw new InvalidArgumentError(`expected a whole number from 1 to ${max}, got "${value}"`);
+    if (value.trim() === '' || !Number.isInteger(n) || n < 1 || n > max) {
+      throw new Spec3Error(
+        'INVALID_OPTION',
+        `${flag} ${JSON.stringify(value)}: expected a whole number from 1 to ${max}.`,
+        `Pass ${flag} a whole number from 1 to ${max}, or leave the flag out for its default (see --help).`,
+      );
+    }
     return n;
   };
+}
+
+/** `--phase`: checked when parsed, so a typo fails before the stage is synthesized. */
+export function phase(value: string): Phase {
+  if (!isPhase(value)) {
+    throw new Spec3Error(
+      'UNKNOWN_PHASE',
+      `--phase ${JSON.stringify(value)}: unknown phase.`,
+      `Use one of: ${PHASES.join(', ')}; or leave --phase out for every phase.`,
+    );
+  }
+  return value;
 }

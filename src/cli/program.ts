@@ -22,11 +22,12 @@ export function buildProgram(t: Terminal, state: RunState): Command {
   const program = new Command('spec3')
     .description('Production-grade, multi-stack AWS infrastructure per stage, deployed in phases.')
     .version(VERSION, '-V, --version')
-    .showHelpAfterError('(run with --help for usage)')
     .exitOverride()
     .configureOutput({
       writeOut: (s) => t.stdout.write(s),
       writeErr: (s) => t.stderr.write(s),
+      // Usage errors are reported by `main` like every other error: a code, a hint, JSON under --json.
+      outputError: () => {},
     })
     .addHelpText(
       'after',

@@ -18,7 +18,7 @@ export function selectStacks(all: readonly AssemblyStack[], selection: Selection
     if (unknown.length > 0) {
       throw new Spec3Error(
         'UNKNOWN_STACK',
-        `Stage ${stage} has no stack ${unknown.map((n) => `"${n}"`).join(', ')}.`,
+        `--stack ${unknown.join(' ')}: stage ${stage} has no stack ${unknown.map((n) => `"${n}"`).join(', ')}.`,
         `Stacks of ${stage}: ${all.map((s) => s.name).join(', ')} (the short kind, e.g. "compute", works too).`,
       );
     }

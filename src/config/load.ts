@@ -44,28 +44,56 @@ function closest(word: string, candidates: readonly string[]): string | undefine
   return best && best.d <= Math.max(2, Math.floor(word.length / 3)) ? best.c : undefined;
 }
 
-function knownKeys(issuePath: readonly PropertyKey[]): string[] {
+type Def = Record<string, unknown> & { type?: string };
+const defOf = (schema: z.ZodType): Def => (schema as unknown as { def: Def }).def;
+
+/** The schema without optional/default wrappers; a union narrowed to the option `value` matches by its discriminator. */
+function unwrap(schema: z.ZodType, value: unknown): Def {
+  let d = defOf(schema);
+  while ((d.type === 'optional' || d.type === 'default') && d.innerType) d = defOf(d.innerType as z.ZodType);
+  if (d.type === 'union' && typeof d.discriminator === 'string' && value !== null && typeof value === 'object') {
+    const tag = (value as Record<string, unknown>)[d.discriminator];
+    const option = (d.options as z.ZodType[]).find((o) => {
+      const field = (defOf(o).shape as Record<string, z.ZodType> | undefined)?.[d.discriminator as string];
+      return field !== undefined && (defOf(field).values as unknown[] | undefined)?.includes(tag);
+    });
+    if (option) return unwrap(option, value);
+  }
+  return d;
+}
+
+function knownKeys(issuePath: readonly PropertyKey[], raw: unknown): string[] {
   // Walk the schema along the issue's path to list the keys allowed where the unknown key was found.
   let schema: z.ZodType = configSchema;
-  for (const seg of issuePath) {
-    let def = (schema as { def?: { type?: string; innerType?: z.ZodType } }).def;
-    while (def && (def.type === 'optional' || def.type === 'default') && def.innerType) {
-      schema = def.innerType;
-      def = (schema as { def?: { type?: string; innerType?: z.ZodType } }).def;
-    }
-    const d = (schema as unknown as { def: Record<string, unknown> }).def;
+  for (const [i, seg] of issuePath.entries()) {
+    const d = unwrap(schema, valueAt(raw, issuePath.slice(0, i)));
     if (d.type === 'object') schema = (d.shape as Record<string, z.ZodType>)[String(seg)]!;
     else if (d.type === 'record') schema = d.valueType as z.ZodType;
     else if (d.type === 'array') schema = d.element as z.ZodType;
     else return [];
     if (!schema) return [];
   }
-  let d = (schema as unknown as { def: Record<string, unknown> }).def;
-  while ((d.type === 'optional' || d.type === 'default') && d.innerType) {
-    d = (d.innerType as unknown as { def: Record<string, unknown> }).def;
-  }
+  const d = unwrap(schema, valueAt(raw, issuePath));
   return d.type === 'object' ? Object.keys(d.shape as object) : [];
 }
+
+/** A JSON value's kind as the person editing the file would name it. */
+function kindOf(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'a list';
+  if (typeof value === 'object') return 'an object';
+  if (typeof value === 'string') return `the string ${JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}...` : value)}`;
+  return `${typeof value === 'number' ? 'the number' : ''} ${JSON.stringify(value)}`.trim();
+}
+
+const JSON_KINDS: Readonly<Record<string, string>> = {
+  object: 'an object { ... }',
+  record: 'an object { ... }',
+  array: 'a list [ ... ]',
+  string: 'a string in double quotes',
+  number: 'a number',
+  boolean: 'true or false',
+};
 
 function valueAt(raw: unknown, segments: readonly PropertyKey[]): unknown {
   let node = raw;
@@ -81,7 +109,7 @@ export function formatIssues(file: string, issues: readonly z.core.$ZodIssue[], 
   return issues.map((issue) => {
     const where = `${file}: ${jsonPath(issue.path)}`;
     if (issue.code === 'unrecognized_keys') {
-      const allowed = knownKeys(issue.path);
+      const allowed = knownKeys(issue.path, raw);
       return issue.keys
         .map((key) => {
           const guess = closest(key, allowed);
@@ -94,8 +122,11 @@ export function formatIssues(file: string, issues: readonly z.core.$ZodIssue[], 
       // A record key (a stage name) broke its pattern; the key's own issue says what was expected.
       return `${where}: invalid name; ${issue.issues[0]?.message ?? issue.message}`;
     }
-    if (issue.code === 'invalid_type' && valueAt(raw, issue.path) === undefined) {
-      return `${where}: missing; ${issue.message}`;
+    if (issue.code === 'invalid_type') {
+      const value = valueAt(raw, issue.path);
+      // zod's own wording ("Invalid input: expected record, received object") names its types, not JSON's.
+      const expected = issue.message.startsWith('Invalid input') ? `expected ${JSON_KINDS[issue.expected] ?? issue.expected}` : issue.message;
+      return value === undefined ? `${where}: missing; ${expected}` : `${where}: ${expected}; got ${kindOf(value)}`;
     }
     return `${where}: ${issue.message}`;
   });
@@ -143,6 +174,13 @@ export async function loadConfig(options: { readonly cwd: string; readonly confi
     text = await readFile(file, 'utf8');
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
+      if (options.config !== undefined && path.resolve(options.cwd, options.config) !== path.resolve(options.cwd, CONFIG_FILE)) {
+        throw new Spec3Error(
+          'CONFIG_NOT_FOUND',
+          `--config ${options.config}: no such file (looked for ${file}).`,
+          'Fix the path given to --config (it is relative to the current directory), or leave it out to read spec3.config.json.',
+        );
+      }
       throw new Spec3Error(
         'CONFIG_NOT_FOUND',
         `No ${CONFIG_FILE} in ${path.dirname(file)}.`,

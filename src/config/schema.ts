@@ -53,6 +53,12 @@ const int = (min: number, max: number, what: string) =>
 
 const bool = (what: string) => z.boolean({ error: `expected true or false (${what})` });
 
+/**
+ * The message for a value of the wrong JSON type (an object where a list belongs, say), with an
+ * example of the right shape; other issues of the same schema keep their own messages.
+ */
+const shape = (expected: string) => (issue: { code?: string }) => (issue.code === 'invalid_type' ? `expected ${expected}` : undefined);
+
 export const lambdaSettingsSchema = z
   .strictObject({
     memory: int(128, 10240, 'memory in MB').optional().describe('Memory of each function, in MB.'),
@@ -82,42 +88,45 @@ export const apiSettingsSchema = z
   .describe('API throttling for the stage.');
 
 export const stageSettingsSchema = z
-  .strictObject({
-    account: account.optional().describe('AWS account id the stage deploys to.'),
-    region: region.optional().describe('AWS region the stage deploys to.'),
-    azs: int(1, 3, 'a number of availability zones').optional().describe('Availability zones the VPC spans.'),
-    availabilityZones: z
-      .array(z.string().regex(/^[a-z]{2}(-gov)?-[a-z]+-\d[a-z]$/, { error: 'expected an availability zone name, e.g. "us-west-1b"' }))
-      .min(1)
-      .max(3)
-      .optional()
-      .describe('Zone names, for regions whose zones are not <region>a, b, c (e.g. us-west-1). Overrides azs.'),
-    natGateways: int(0, 3, 'a number of NAT gateways')
-      .optional()
-      .describe('NAT gateways (0 = private subnets without internet egress; one per AZ for high availability).'),
-    lambda: lambdaSettingsSchema.optional(),
-    logRetentionDays: z
-      .union(LOG_RETENTION_DAYS.map((d) => z.literal(d)) as unknown as [z.ZodLiteral<number>, z.ZodLiteral<number>], {
-        error: `expected one of the retention periods CloudWatch Logs allows: ${LOG_RETENTION_DAYS.join(', ')}`,
-      })
-      .optional()
-      .describe('Days CloudWatch Logs keeps function logs.'),
-    alarms: alarmSettingsSchema.optional(),
-    api: apiSettingsSchema.optional(),
-    pointInTimeRecovery: bool('point-in-time recovery for the table').optional().describe('DynamoDB point-in-time recovery (backups).'),
-    waf: bool('WAF on or off').optional().describe('Protect the API with a WAF web ACL.'),
-    retainData: bool('keep data resources when the stage is destroyed')
-      .optional()
-      .describe('Keep the table, bucket and key when the stage is destroyed.'),
-    protected: bool('protect the stage')
-      .optional()
-      .describe('Termination protection, retained data, and a typed confirmation plus a flag to destroy.'),
-    alarmEmail: z
-      .string({ error: 'expected an e-mail address' })
-      .regex(EMAIL, { error: 'expected an e-mail address, e.g. "oncall@example.com"' })
-      .optional()
-      .describe('Address subscribed to the alert topic.'),
-  })
+  .strictObject(
+    {
+      account: account.optional().describe('AWS account id the stage deploys to.'),
+      region: region.optional().describe('AWS region the stage deploys to.'),
+      azs: int(1, 3, 'a number of availability zones').optional().describe('Availability zones the VPC spans.'),
+      availabilityZones: z
+        .array(z.string().regex(/^[a-z]{2}(-gov)?-[a-z]+-\d[a-z]$/, { error: 'expected an availability zone name, e.g. "us-west-1b"' }))
+        .min(1, { error: 'expected 1 to 3 availability zone names' })
+        .max(3, { error: 'expected 1 to 3 availability zone names' })
+        .optional()
+        .describe('Zone names, for regions whose zones are not <region>a, b, c (e.g. us-west-1). Overrides azs.'),
+      natGateways: int(0, 3, 'a number of NAT gateways')
+        .optional()
+        .describe('NAT gateways (0 = private subnets without internet egress; one per AZ for high availability).'),
+      lambda: lambdaSettingsSchema.optional(),
+      logRetentionDays: z
+        .union(LOG_RETENTION_DAYS.map((d) => z.literal(d)) as unknown as [z.ZodLiteral<number>, z.ZodLiteral<number>], {
+          error: `expected one of the retention periods CloudWatch Logs allows: ${LOG_RETENTION_DAYS.join(', ')}`,
+        })
+        .optional()
+        .describe('Days CloudWatch Logs keeps function logs.'),
+      alarms: alarmSettingsSchema.optional(),
+      api: apiSettingsSchema.optional(),
+      pointInTimeRecovery: bool('point-in-time recovery for the table').optional().describe('DynamoDB point-in-time recovery (backups).'),
+      waf: bool('WAF on or off').optional().describe('Protect the API with a WAF web ACL.'),
+      retainData: bool('keep data resources when the stage is destroyed')
+        .optional()
+        .describe('Keep the table, bucket and key when the stage is destroyed.'),
+      protected: bool('protect the stage')
+        .optional()
+        .describe('Termination protection, retained data, and a typed confirmation plus a flag to destroy.'),
+      alarmEmail: z
+        .string({ error: 'expected an e-mail address' })
+        .regex(EMAIL, { error: 'expected an e-mail address, e.g. "oncall@example.com"' })
+        .optional()
+        .describe('Address subscribed to the alert topic.'),
+    },
+    { error: shape('an object of stage settings, e.g. { "account": "123456789012", "region": "us-east-1" }') },
+  )
   .describe('Settings of a stage; any of them can also be given under "defaults".');
 
 const httpTrigger = z.strictObject({
@@ -151,88 +160,108 @@ export const triggerSchema = z
   })
   .describe('What invokes the function: an HTTP route, a schedule, an object created in the bucket, or the work queue.');
 
-export const functionSchema = z.strictObject({
-  name: z
-    .string({ error: 'expected a function name' })
-    .regex(/^[a-z][a-z0-9-]*[a-z0-9]$/, {
-      error: 'expected lowercase letters, digits and hyphens, starting with a letter, e.g. "log-processor"',
-    })
-    .describe('Short name; the deployed function is <project>-<stage>-<name>.'),
-  runtime: z.enum(RUNTIMES, { error: `expected one of ${RUNTIMES.join(', ')}` }).default(DEFAULT_RUNTIME),
-  handler: z
-    .string({ error: 'expected a handler such as "orders.handlers.api.handler"' })
-    .regex(/^[A-Za-z_][\w/-]*(\.[A-Za-z_]\w*)+$/, {
-      error: 'expected "<module path>.<function>", e.g. "orders.handlers.api.handler"',
-    })
-    .describe('Python: <package>.handlers.<module>.handler; Node.js: <file>.<export>.'),
-  source: z.string({ error: 'expected a directory path relative to the config file' }).min(1).default('src').describe('Source directory, relative to the config file.'),
-  requirements: z
-    .string({ error: 'expected a file path relative to the config file' })
-    .min(1)
-    .default('requirements.txt')
-    .describe('Python requirements file, relative to the config file; installed into the bundle when it lists anything.'),
-  memory: int(128, 10240, 'memory in MB').optional().describe('Overrides the stage default.'),
-  timeout: int(1, 900, 'a timeout in seconds').optional().describe('Overrides the stage default.'),
-  access: z
-    .array(z.enum(ACCESS_GRANTS, { error: `expected one of ${ACCESS_GRANTS.join(', ')}` }))
-    .default([])
-    .describe('What the function may use; it gets only these permissions.'),
-  triggers: z.array(triggerSchema).default([]),
-  environment: z
-    .record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, { error: 'expected an environment variable name' }), z.string({ error: 'expected a string value' }))
-    .default({})
-    .describe('Extra environment variables (never secrets: they end up in the template).'),
-});
+export const functionSchema = z.strictObject(
+  {
+    name: z
+      .string({ error: 'expected a function name' })
+      .regex(/^[a-z][a-z0-9-]*[a-z0-9]$/, {
+        error: 'expected lowercase letters, digits and hyphens, starting with a letter, e.g. "log-processor"',
+      })
+      .describe('Short name; the deployed function is <project>-<stage>-<name>.'),
+    runtime: z.enum(RUNTIMES, { error: `expected one of ${RUNTIMES.join(', ')}` }).default(DEFAULT_RUNTIME),
+    handler: z
+      .string({ error: 'expected a handler such as "orders.handlers.api.handler"' })
+      .regex(/^[A-Za-z_][\w/-]*(\.[A-Za-z_]\w*)+$/, {
+        error: 'expected "<module path>.<function>", e.g. "orders.handlers.api.handler"',
+      })
+      .describe('Python: <package>.handlers.<module>.handler; Node.js: <file>.<export>.'),
+    source: z
+      .string({ error: 'expected a directory path relative to the config file' })
+      .min(1, { error: 'expected a directory path relative to the config file, e.g. "src"' })
+      .default('src')
+      .describe('Source directory, relative to the config file.'),
+    requirements: z
+      .string({ error: 'expected a file path relative to the config file' })
+      .min(1, { error: 'expected a file path relative to the config file, e.g. "requirements.txt"' })
+      .default('requirements.txt')
+      .describe('Python requirements file, relative to the config file; installed into the bundle when it lists anything.'),
+    memory: int(128, 10240, 'memory in MB').optional().describe('Overrides the stage default.'),
+    timeout: int(1, 900, 'a timeout in seconds').optional().describe('Overrides the stage default.'),
+    access: z
+      .array(z.enum(ACCESS_GRANTS, { error: `expected one of ${ACCESS_GRANTS.join(', ')}` }), {
+        error: shape('a list of grants, e.g. ["table:read", "queue:send"]'),
+      })
+      .default([])
+      .describe('What the function may use; it gets only these permissions.'),
+    triggers: z
+      .array(triggerSchema, { error: shape('a list of triggers, e.g. [{ "type": "http", "method": "GET", "path": "/items" }]') })
+      .default([]),
+    environment: z
+      .record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, { error: 'expected an environment variable name: letters, digits and underscores, not starting with a digit, e.g. "LOG_LEVEL"' }), z.string({ error: 'expected a string value' }))
+      .default({})
+      .describe('Extra environment variables (never secrets: they end up in the template).'),
+  },
+  { error: shape('a function object, e.g. { "name": "api", "handler": "orders.handlers.api.handler" }') },
+);
 
 export const featuresSchema = z
-  .strictObject({
-    api: z
-      .strictObject({
-        type: z.enum(['rest', 'http'], { error: 'expected "rest" (API Gateway REST API) or "http" (HTTP API)' }).default('rest'),
-        cors: z.array(z.string()).default(['*']).describe('Allowed origins.'),
-      })
-      .optional()
-      .describe('An API Gateway in front of the functions with HTTP triggers.'),
-    vpc: bool('create the VPC').default(true).describe('A VPC per stage (network stack).'),
-    pipeline: z
-      .strictObject({
-        github: z
-          .string({ error: 'expected "owner/repository"' })
-          .regex(/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/, { error: 'expected "owner/repository", e.g. "acme/orders"' }),
-        branch: z.string().default('main'),
-      })
-      .optional()
-      .describe('Deploy from GitHub Actions with OIDC.'),
-  })
+  .strictObject(
+    {
+      api: z
+        .strictObject({
+          type: z.enum(['rest', 'http'], { error: 'expected "rest" (API Gateway REST API) or "http" (HTTP API)' }).default('rest'),
+          cors: z.array(z.string()).default(['*']).describe('Allowed origins.'),
+        })
+        .optional()
+        .describe('An API Gateway in front of the functions with HTTP triggers.'),
+      vpc: bool('create the VPC').default(true).describe('A VPC per stage (network stack).'),
+      pipeline: z
+        .strictObject({
+          github: z
+            .string({ error: 'expected "owner/repository"' })
+            .regex(/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/, { error: 'expected "owner/repository", e.g. "acme/orders"' }),
+          branch: z.string().default('main'),
+        })
+        .optional()
+        .describe('Deploy from GitHub Actions with OIDC.'),
+    },
+    { error: shape('an object of features, e.g. { "api": { "type": "rest" }, "vpc": true }') },
+  )
   .default({ vpc: true });
 
 export const configSchema = z
-  .strictObject({
-    $schema: z.string().optional(),
-    project: z
-      .string({ error: 'expected a project name' })
-      .regex(/^[a-z][a-z0-9-]*[a-z0-9]$/, {
-        error: 'expected lowercase letters, digits and hyphens, starting with a letter, e.g. "orders"',
-      })
-      .max(20, { error: 'expected at most 20 characters (it prefixes every resource name)' })
-      .describe('Project name; prefixes every stack and resource.'),
-    qualifier: z
-      .string()
-      .regex(/^[a-z0-9]{1,10}$/, { error: 'expected 1 to 10 lowercase letters or digits, e.g. "hnb659fds" (the CDK default)' })
-      .optional()
-      .describe('CDK bootstrap qualifier of the accounts this project deploys to (default "hnb659fds", as `cdk bootstrap`).'),
-    defaults: stageSettingsSchema.default({}),
-    stages: z
-      .record(
-        z.string().regex(/^[a-z][a-z0-9]{0,9}$/, {
-          error: 'expected a stage name of lowercase letters and digits, at most 10 characters, e.g. "dev"',
-        }),
-        stageSettingsSchema,
-      )
-      .refine((stages) => Object.keys(stages).length > 0, { error: 'expected at least one stage, e.g. "dev"' }),
-    functions: z.array(functionSchema).default([]),
-    features: featuresSchema,
-  })
+  .strictObject(
+    {
+      $schema: z.string().optional(),
+      project: z
+        .string({ error: 'expected a project name' })
+        .regex(/^[a-z][a-z0-9-]*[a-z0-9]$/, {
+          error: 'expected lowercase letters, digits and hyphens, starting with a letter, e.g. "orders"',
+        })
+        .max(20, { error: 'expected at most 20 characters (it prefixes every resource name)' })
+        .describe('Project name; prefixes every stack and resource.'),
+      qualifier: z
+        .string()
+        .regex(/^[a-z0-9]{1,10}$/, { error: 'expected 1 to 10 lowercase letters or digits, e.g. "hnb659fds" (the CDK default)' })
+        .optional()
+        .describe('CDK bootstrap qualifier of the accounts this project deploys to (default "hnb659fds", as `cdk bootstrap`).'),
+      defaults: stageSettingsSchema.default({}),
+      stages: z
+        .record(
+          z.string().regex(/^[a-z][a-z0-9]{0,9}$/, {
+            error: 'expected a stage name of lowercase letters and digits, at most 10 characters, e.g. "dev"',
+          }),
+          stageSettingsSchema,
+          { error: shape('an object of stages, e.g. { "dev": { "account": "123456789012", "region": "us-east-1" } }') },
+        )
+        .refine((stages) => Object.keys(stages).length > 0, { error: 'expected at least one stage, e.g. "dev"' }),
+      functions: z
+        .array(functionSchema, { error: shape('a list of functions, e.g. [{ "name": "api", "handler": "orders.handlers.api.handler" }]') })
+        .default([]),
+      features: featuresSchema,
+    },
+    { error: shape('a JSON object at the top level, e.g. { "project": "orders", "stages": { "dev": { "account": "123456789012", "region": "us-east-1" } } }') },
+  )
   .describe('spec3 project configuration.');
 
 export type Spec3ConfigInput = z.input<typeof configSchema>;

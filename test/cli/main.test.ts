@@ -32,13 +32,37 @@ describe('spec3 (in-process)', () => {
     expect(out).toContain('Exit codes:');
   });
 
-  it('rejects an unknown command and a missing argument with exit 1', async () => {
+  it('rejects an unknown command and a missing argument with exit 1, a code and a hint', async () => {
     const unknown = await runCli(['deploy-all']);
     expect(unknown.code).toBe(1);
-    expect(unknown.err).toContain("error: unknown command 'deploy-all'");
+    expect(unknown.err).toBe("✖ unknown command 'deploy-all'\n  Run `spec3 --help` for the arguments and flags it takes.\n");
     const missing = await runCli(['synth']);
     expect(missing.code).toBe(1);
-    expect(missing.err).toContain("error: missing required argument 'stage'");
+    expect(missing.err).toBe("✖ missing required argument 'stage'\n  Run `spec3 synth --help` for the arguments and flags it takes.\n");
+    const json = await runCli(['deploy', 'dev', '--bogus', '--json']);
+    expect(json.code).toBe(1);
+    expect(json.err).toBe('');
+    expect(JSON.parse(json.out)).toEqual({
+      error: { code: 'UNKNOWN_OPTION', message: "unknown option '--bogus'", hint: 'Run `spec3 deploy --help` for the arguments and flags it takes.' },
+    });
+  });
+
+  it('rejects a bad flag value before reading the config, naming the flag', async () => {
+    const dir = await tempDir();
+    const cases = [
+      [['deploy', 'dev', '--concurrency', '0'], 'INVALID_OPTION', '--concurrency "0": expected a whole number from 1 to 16.'],
+      [['drift', 'dev', '--timeout', '-1'], 'INVALID_OPTION', '--timeout "-1": expected a whole number from 1 to 3600.'],
+      [['diff', 'dev', '--phase', 'foo'], 'UNKNOWN_PHASE', '--phase "foo": unknown phase.'],
+      [['status', 'dev', '--max-attempts', '0'], 'BAD_MAX_ATTEMPTS', '--max-attempts must be an integer from 1 to 20, got "0".'],
+    ] as const;
+    for (const [argv, code, message] of cases) {
+      // No config in `dir`: a flag checked after the config would fail with CONFIG_NOT_FOUND instead.
+      const r = await runCli([...argv, '--json'], dir);
+      expect(r.code, r.out).toBe(1);
+      const { error } = JSON.parse(r.out) as { error: { code: string; message: string; hint: string } };
+      expect(error).toMatchObject({ code, message });
+      expect(error.hint).toMatch(/--help|leave/);
+    }
   });
 
   it('prints a named error with its hint, and the same as JSON under --json', async () => {

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadConfig, parseConfig } from '../../src/config/load.js';
 import { Spec3Error } from '../../src/errors.js';
+import { NAME_LIMITS, queueName, stageStacks, tableName, topicName } from '../../src/stack/naming.js';
 import { sampleConfig } from '../helpers/project.js';
 import { useTempDirs } from '../helpers/tmp.js';
 
@@ -64,12 +65,37 @@ describe('parseConfig', () => {
     ['http without api', JSON.stringify({ ...base, features: { vpc: true } }), 'CONFIG_INVALID', 'functions[0].triggers[0]: an http trigger needs the API; add "api": { "type": "rest" } under "features".'],
     ['two queue consumers', JSON.stringify({ ...base, functions: [{ name: 'a1', handler: 'a.b', triggers: [{ type: 'queue' }] }, { name: 'a2', handler: 'a.b', triggers: [{ type: 'queue' }] }] }), 'CONFIG_INVALID', 'functions[1].triggers[0]: the work queue is already consumed by function "a1"'],
     ['Lambda name too long', withFunction({ name: 'a'.repeat(60) }), 'CONFIG_INVALID', 'makes the Lambda name "orders-dev-aaaa'],
+    ['a list at the top level', '[]', 'CONFIG_INVALID', 'spec3.config.json: (top level): expected a JSON object at the top level, e.g. { "project": "orders", "stages": { "dev": { "account": "123456789012", "region": "us-east-1" } } }; got a list'],
+    ['stages as a list', JSON.stringify({ ...base, stages: [base.stages.dev] }), 'CONFIG_INVALID', 'spec3.config.json: stages: expected an object of stages, e.g. { "dev": { "account": "123456789012", "region": "us-east-1" } }; got a list'],
+    ['missing stages', JSON.stringify({ project: 'orders' }), 'CONFIG_INVALID', 'spec3.config.json: stages: missing; expected an object of stages'],
+    ['a stage as a string', JSON.stringify({ ...base, stages: { dev: '123456789012' } }), 'CONFIG_INVALID', 'spec3.config.json: stages.dev: expected an object of stage settings, e.g. { "account": "123456789012", "region": "us-east-1" }; got the string "123456789012"'],
+    ['functions as an object', JSON.stringify({ ...base, functions: { api: base.functions![0] } }), 'CONFIG_INVALID', 'spec3.config.json: functions: expected a list of functions, e.g. [{ "name": "api"'],
+    ['triggers as an object', withFunction({ triggers: { type: 'queue' } }), 'CONFIG_INVALID', 'spec3.config.json: functions[0].triggers: expected a list of triggers, e.g. [{ "type": "http"'],
+    ['a trigger as a string', withFunction({ triggers: ['queue'] }), 'CONFIG_INVALID', 'functions[0].triggers[0]: expected a trigger with "type" one of: http, schedule, s3, queue; got the string "queue"'],
+    ['an unknown trigger field', withFunction({ triggers: [{ type: 'http', path: '/items', verb: 'GET' }] }), 'CONFIG_INVALID', 'spec3.config.json: functions[0].triggers[0].verb: unknown field; allowed here: type, method, path'],
+    ['a misspelt trigger field', withFunction({ triggers: [{ type: 'queue', batchsize: 5 }] }), 'CONFIG_INVALID', 'functions[0].triggers[0].batchsize: unknown field; did you mean "batchSize"?'],
+    ['memory as a string', withFunction({ memory: '512' }), 'CONFIG_INVALID', 'functions[0].memory: expected memory in MB: a whole number from 128 to 10240; got the string "512"'],
+    ['cors as a string', JSON.stringify({ ...base, features: { api: { cors: '*' } } }), 'CONFIG_INVALID', 'spec3.config.json: features.api.cors: expected a list [ ... ]; got the string "*"'],
+    ['an empty source', withFunction({ source: '' }), 'CONFIG_INVALID', 'functions[0].source: expected a directory path relative to the config file, e.g. "src"'],
+    ['a hyphen in an environment variable', withFunction({ environment: { 'LOG-LEVEL': 'debug' } }), 'CONFIG_INVALID', 'functions[0].environment.LOG-LEVEL: invalid name; expected an environment variable name: letters, digits and underscores, not starting with a digit, e.g. "LOG_LEVEL"'],
     ['bucket name too long', JSON.stringify({ ...base, project: 'a'.repeat(20), stages: { stage12345: { account: '123456789012', region: 'ap-southeast-2' } } }), 'CONFIG_INVALID', 'spec3.config.json: stages.stage12345: the bucket name'],
   ])('rejects %s', (_name, text, code, message) => {
     const error = errorOf(text);
     expect(error.code).toBe(code);
     expect(error.message).toContain(message);
     expect(error.hint).toBeTruthy();
+  });
+
+  it('keeps stack, queue, table and topic names within AWS limits by capping project (20) and stage (10) names', () => {
+    // Why the rules check only Lambda and bucket names: the others cannot outgrow their limits.
+    const config = parseConfig(JSON.stringify({ ...base, project: 'p'.repeat(20), stages: { ['s'.repeat(10)]: base.stages.dev } }));
+    const scope = { project: config.project, stage: Object.keys(config.stages)[0]! };
+    for (const stack of stageStacks(scope)) expect(stack.name.length).toBeLessThanOrEqual(NAME_LIMITS.stack);
+    for (const queue of ['work', 'work-dlq', 'functions-dlq'] as const) expect(queueName(scope, queue).length).toBeLessThanOrEqual(NAME_LIMITS.queue);
+    expect(tableName(scope).length).toBeLessThanOrEqual(NAME_LIMITS.table);
+    expect(topicName(scope).length).toBeLessThanOrEqual(NAME_LIMITS.topic);
+    expect(() => parseConfig(JSON.stringify({ ...base, project: 'p'.repeat(21) }))).toThrow('expected at most 20 characters');
+    expect(() => parseConfig(JSON.stringify({ ...base, stages: { ['s'.repeat(11)]: base.stages.dev } }))).toThrow('at most 10 characters');
   });
 
   it('lists every problem at once, not only the first', () => {
@@ -90,6 +116,17 @@ describe('loadConfig', () => {
       code: 'CONFIG_NOT_FOUND',
       message: `No spec3.config.json in ${dir}.`,
     });
+  });
+
+  it('names the --config path when that file does not exist', async () => {
+    const dir = await tempDir();
+    await expect(loadConfig({ cwd: dir, config: 'infra/spec3.json' })).rejects.toMatchObject({
+      code: 'CONFIG_NOT_FOUND',
+      message: `--config infra/spec3.json: no such file (looked for ${path.join(dir, 'infra', 'spec3.json')}).`,
+      hint: 'Fix the path given to --config (it is relative to the current directory), or leave it out to read spec3.config.json.',
+    });
+    // The default name, given explicitly (as the CLI does), still reads as "no config here".
+    await expect(loadConfig({ cwd: dir, config: 'spec3.config.json' })).rejects.toMatchObject({ message: `No spec3.config.json in ${dir}.` });
   });
 
   it('reads a config given by --config relative to the working directory and names it in errors', async () => {

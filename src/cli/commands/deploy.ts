@@ -4,7 +4,7 @@ import { addAwsOptions, awsFlags, interruptible } from '../aws-options.js';
 import type { RunState } from '../program.js';
 import { DeployProgress } from '../render/deploy-progress.js';
 import { renderDeploy } from '../render/deploy.js';
-import { wholeNumber } from '../parse.js';
+import { phase, wholeNumber } from '../parse.js';
 import { runCommand } from '../run-command.js';
 import { selection } from '../selection.js';
 import { isInteractive, type Terminal } from '../terminal.js';
@@ -27,9 +27,9 @@ export function registerDeploy(program: Command, t: Terminal, state: RunState): 
     .command('deploy')
     .description('Deploy a stage phase by phase (foundation, app, integrations) through change sets.')
     .argument('<stage>', 'stage to deploy, e.g. dev')
-    .option('-p, --phase <phase>', 'deploy one phase only: foundation, app or integrations')
+    .option('-p, --phase <phase>', 'deploy one phase only: foundation, app or integrations', phase)
     .option('-s, --stack <name...>', 'deploy only these stacks (full name or kind, e.g. compute)')
-    .option('--concurrency <n>', 'stacks deployed at once inside a phase (default 4)', wholeNumber(16))
+    .option('--concurrency <n>', 'stacks deployed at once inside a phase (default 4)', wholeNumber('--concurrency', 16))
     .option('--dry-run', 'print what would be deployed and change nothing')
     .option('--assembly <dir>', 'deploy this cloud assembly (from `spec3 synth`) instead of synthesizing')
     .option('-y, --yes', 'do not ask for approval when access broadens')
@@ -43,6 +43,9 @@ export function registerDeploy(program: Command, t: Terminal, state: RunState): 
 Unchanged stacks (template, tags, parameters) are skipped without a change set. In a terminal,
 spec3 asks before a deploy that widens IAM or security-group access; in CI it does not ask.
 Ctrl-C starts no new stack and reports what CloudFormation is still doing.
+One run per stage: deploy and destroy hold the SSM parameter /spec3/<project>/<stage>/lock while
+they run; a second run is refused (exit 1) naming the holder, and a lock older than 2 h is
+reported as stale with the command to clear it. --dry-run takes no lock.
 
 Examples:
   $ spec3 deploy dev --local                 deploy to the local AWS (spec3 local start)
@@ -51,7 +54,7 @@ Examples:
   $ spec3 deploy prod --yes --json           CI
 
 Outputs are written to .spec3/<stage>/outputs.json.
-Exit codes: 0 deployed or nothing to do, 1 error (the failing stack and its reason are printed), 130 interrupted or declined.`,
+Exit codes: 0 deployed or nothing to do, 1 error (the failing stack and its reason are printed, or the stage is locked), 130 interrupted or declined.`,
     )
     .action(async (stage: string, flags: DeployFlags) => {
       const live = isInteractive(t) && !flags.json && !flags.verbose ? new DeployProgress() : undefined;

@@ -3,6 +3,7 @@ import type { AwsFlags } from '../../aws/access.js';
 import type { DestroyPlan } from '../../commands/destroy/index.js';
 import type { IoHost, Spec3Event } from '../../context.js';
 import { addAwsOptions, awsFlags, interruptible } from '../aws-options.js';
+import { phase } from '../parse.js';
 import type { RunState } from '../program.js';
 import { DeployProgress } from '../render/deploy-progress.js';
 import { renderDestroy, renderDestroyPlan } from '../render/destroy.js';
@@ -23,7 +24,7 @@ export function registerDestroy(program: Command, t: Terminal, state: RunState):
     .command('destroy')
     .description('Delete a stage phase by phase in reverse (integrations, app, foundation), after a typed confirmation.')
     .argument('<stage>', 'stage to destroy, e.g. dev')
-    .option('-p, --phase <phase>', 'destroy one phase only: foundation, app or integrations (later phases must be gone)')
+    .option('-p, --phase <phase>', 'destroy one phase only: foundation, app or integrations (later phases must be gone)', phase)
     .option('--force', 'do not ask for the stage name (unprotected stages only)')
     .option('--allow-protected', 'allow destroying a protected stage; the stage name is still asked')
     .option('-c, --config <file>', 'config file', 'spec3.config.json')
@@ -40,6 +41,8 @@ and only for an unprotected stage. A protected stage ("protected": true, or term
 on a stack) is refused unless --allow-protected is given, and then still asks for its name;
 termination protection is lifted right before each stack is deleted.
 Ctrl-C starts no new deletion and reports what CloudFormation is still doing.
+Like deploy, destroy holds the stage's lock (/spec3/<project>/<stage>/lock) and is refused while
+another run holds it.
 
 Examples:
   $ spec3 destroy dev                            asks for "dev", then deletes every stack

@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import type { AwsFlags } from '../../aws/access.js';
 import { addAwsOptions, awsFlags, interruptible } from '../aws-options.js';
 import { changesExitCode } from '../exit-codes.js';
+import { phase } from '../parse.js';
 import type { RunState } from '../program.js';
 import { renderDiff } from '../render/diff.js';
 import { runCommand } from '../run-command.js';
@@ -24,7 +25,7 @@ export function registerDiff(program: Command, t: Terminal, state: RunState): vo
     .command('diff')
     .description('Show what a deploy would change: each stack against what is deployed, with IAM and security-group changes called out.')
     .argument('<stage>', 'stage to compare, e.g. dev')
-    .option('-p, --phase <phase>', 'compare one phase only: foundation, app or integrations')
+    .option('-p, --phase <phase>', 'compare one phase only: foundation, app or integrations', phase)
     .option('-s, --stack <name...>', 'compare only these stacks (full name or kind, e.g. compute)')
     .option('--change-set', "also show CloudFormation's plan for each changed stack (a change set, deleted right after)")
     .option('--assembly <dir>', 'compare this cloud assembly (from `spec3 synth`) instead of synthesizing')

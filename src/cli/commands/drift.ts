@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import type { AwsFlags } from '../../aws/access.js';
 import { addAwsOptions, awsFlags, interruptible } from '../aws-options.js';
 import { driftExitCode } from '../exit-codes.js';
-import { wholeNumber } from '../parse.js';
+import { phase, wholeNumber } from '../parse.js';
 import type { RunState } from '../program.js';
 import { renderDrift } from '../render/drift.js';
 import { runCommand } from '../run-command.js';
@@ -26,10 +26,10 @@ export function registerDrift(program: Command, t: Terminal, state: RunState): v
     .command('drift')
     .description('Find changes made outside spec3: CloudFormation drift detection on every deployed stack, and undeployed changes.')
     .argument('<stage>', 'stage to check, e.g. prod')
-    .option('-p, --phase <phase>', 'check one phase only: foundation, app or integrations')
+    .option('-p, --phase <phase>', 'check one phase only: foundation, app or integrations', phase)
     .option('-s, --stack <name...>', 'check only these stacks (full name or kind, e.g. compute)')
-    .option('--timeout <seconds>', 'give up on detection after this long (default 300); a stack not done is an error', wholeNumber(3600))
-    .option('--concurrency <n>', 'stacks checked at once (default 10)', wholeNumber(32))
+    .option('--timeout <seconds>', 'give up on detection after this long (default 300); a stack not done is an error', wholeNumber('--timeout', 3600))
+    .option('--concurrency <n>', 'stacks checked at once (default 10)', wholeNumber('--concurrency', 32))
     .option('--assembly <dir>', 'compare with this cloud assembly (from `spec3 synth`) instead of synthesizing')
     .option('-c, --config <file>', 'config file', 'spec3.config.json')
     .option('--json', 'print the report as JSON')

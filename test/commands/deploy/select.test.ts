@@ -45,7 +45,7 @@ describe('selectStacks', () => {
 
   it('names the phases and stacks that exist when a flag names none', () => {
     expect(() => selectStacks(all, { phase: 'later' }, 'dev')).toThrow('Unknown phase "later".');
-    expect(() => selectStacks(all, { stacks: ['cache'] }, 'dev')).toThrow(/Stage dev has no stack "cache"/);
+    expect(() => selectStacks(all, { stacks: ['cache'] }, 'dev')).toThrow(/--stack cache: stage dev has no stack "cache"/);
   });
 });
 

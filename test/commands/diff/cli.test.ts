@@ -122,7 +122,7 @@ describe('spec3 diff (in-process)', () => {
 
     const unknown = await spec3('diff', 'dev', '--assembly', assembly, '--stack', 'queues');
     expect(unknown.code).toBe(1);
-    expect(unknown.err).toContain('Stage dev has no stack "queues".');
+    expect(unknown.err).toContain('--stack queues: stage dev has no stack "queues".');
   });
 
   it('--help shows the flags, examples and exit codes', async () => {
