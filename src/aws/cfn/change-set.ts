@@ -5,7 +5,9 @@ import {
   type Change,
   type DescribeChangeSetCommandOutput,
 } from '@aws-sdk/client-cloudformation';
+import { AbortError } from '../../errors.js';
 import type { AwsClients } from '../clients.js';
+import { awsErrorName } from '../errors.js';
 import { sleep } from './wait.js';
 
 export interface ResourceChange {
@@ -47,26 +49,8 @@ export async function createChangeSet(
   poll: { pollMs: number; maxPollMs: number; signal?: AbortSignal },
 ): Promise<ChangeSetResult> {
   const cfn = aws.cloudFormation();
-  const created = await cfn.send(
-    new CreateChangeSetCommand({
-      StackName: input.stackName,
-      ChangeSetName: `spec3-${Date.now()}`,
-      ChangeSetType: input.create ? 'CREATE' : 'UPDATE',
-      ...(input.templateUrl ? { TemplateURL: input.templateUrl } : { TemplateBody: input.templateBody }),
-      Capabilities: ['CAPABILITY_IAM', 'CAPABILITY_NAMED_IAM', 'CAPABILITY_AUTO_EXPAND'],
-      Tags: Object.entries(input.tags).map(([Key, Value]) => ({ Key, Value })),
-      ...(input.roleArn ? { RoleARN: input.roleArn } : {}),
-      ...(input.parameters
-        ? {
-            Parameters: input.parameters.map((p) =>
-              p.value === undefined ? { ParameterKey: p.key, UsePreviousValue: true } : { ParameterKey: p.key, ParameterValue: p.value },
-            ),
-          }
-        : {}),
-      Description: 'spec3 deploy',
-    }),
-  );
-  const id = created.Id!;
+  const name = `spec3-${Date.now()}`;
+  const id = await create(aws, input, name);
   let interval = poll.pollMs;
   for (;;) {
     const first = await cfn.send(new DescribeChangeSetCommand({ ChangeSetName: id, StackName: input.stackName }));
@@ -80,7 +64,48 @@ export async function createChangeSet(
       return EMPTY.test(reason) ? { kind: 'empty' } : { kind: 'failed', reason };
     }
     await sleep(interval, poll.signal);
+    if (poll.signal?.aborted) {
+      // Interrupted before anything ran: the change set would only be left behind to confuse the next run.
+      await cfn.send(new DeleteChangeSetCommand({ ChangeSetName: id, StackName: input.stackName })).catch(() => undefined);
+      throw new AbortError();
+    }
     interval = Math.min(poll.maxPollMs, Math.round(interval * 1.5));
+  }
+}
+
+/**
+ * Sends CreateChangeSet. The client token makes the SDK's own retry of a call whose answer was lost
+ * return the same change set on AWS; an endpoint that ignores tokens answers AlreadyExists
+ * instead, and then the change set of that name is the one this call made.
+ */
+async function create(aws: AwsClients, input: ChangeSetInput, name: string): Promise<string> {
+  const cfn = aws.cloudFormation();
+  try {
+    const created = await cfn.send(
+      new CreateChangeSetCommand({
+        StackName: input.stackName,
+        ChangeSetName: name,
+        ClientToken: name,
+        ChangeSetType: input.create ? 'CREATE' : 'UPDATE',
+        ...(input.templateUrl ? { TemplateURL: input.templateUrl } : { TemplateBody: input.templateBody }),
+        Capabilities: ['CAPABILITY_IAM', 'CAPABILITY_NAMED_IAM', 'CAPABILITY_AUTO_EXPAND'],
+        Tags: Object.entries(input.tags).map(([Key, Value]) => ({ Key, Value })),
+        ...(input.roleArn ? { RoleARN: input.roleArn } : {}),
+        ...(input.parameters
+          ? {
+              Parameters: input.parameters.map((p) =>
+                p.value === undefined ? { ParameterKey: p.key, UsePreviousValue: true } : { ParameterKey: p.key, ParameterValue: p.value },
+              ),
+            }
+          : {}),
+        Description: 'spec3 deploy',
+      }),
+    );
+    return created.Id!;
+  } catch (error) {
+    if (awsErrorName(error) !== 'AlreadyExistsException') throw error;
+    const existing = await cfn.send(new DescribeChangeSetCommand({ ChangeSetName: name, StackName: input.stackName }));
+    return existing.ChangeSetId!;
   }
 }
 

@@ -1,6 +1,13 @@
-import { DeleteStackCommand, ExecuteChangeSetCommand, UpdateTerminationProtectionCommand } from '@aws-sdk/client-cloudformation';
-import { Spec3Error } from '../../errors.js';
+import {
+  DeleteChangeSetCommand,
+  DeleteStackCommand,
+  DescribeChangeSetCommand,
+  ExecuteChangeSetCommand,
+  UpdateTerminationProtectionCommand,
+} from '@aws-sdk/client-cloudformation';
+import { AbortError, Spec3Error } from '../../errors.js';
 import type { AwsClients } from '../clients.js';
+import { describeAwsError } from '../errors.js';
 import { createChangeSet, type ResourceChange, type StackParameter } from './change-set.js';
 import { describeStack, isFailedCreate, isInProgress, isStuck, type DeployedStack } from './stacks.js';
 import { stuckError } from './stuck.js';
@@ -61,17 +68,19 @@ export async function deployStack(
     deployed = undefined;
   }
 
-  const changeSet = await createChangeSet(
-    aws,
-    {
-      stackName: input.name,
-      create: !deployed,
-      ...(input.templateUrl ? { templateUrl: input.templateUrl } : { templateBody: input.templateBody }),
-      tags: input.tags,
-      ...(input.executionRoleArn ? { roleArn: input.executionRoleArn } : {}),
-      ...(input.parameters ? { parameters: input.parameters } : {}),
-    },
-    poll,
+  const changeSet = await call(aws, input.name, 'CreateChangeSet', () =>
+    createChangeSet(
+      aws,
+      {
+        stackName: input.name,
+        create: !deployed,
+        ...(input.templateUrl ? { templateUrl: input.templateUrl } : { templateBody: input.templateBody }),
+        tags: input.tags,
+        ...(input.executionRoleArn ? { roleArn: input.executionRoleArn } : {}),
+        ...(input.parameters ? { parameters: input.parameters } : {}),
+      },
+      poll,
+    ),
   );
   if (changeSet.kind === 'failed') {
     throw new Spec3Error('CHANGE_SET_FAILED', `${input.name}: CloudFormation rejected the change set: ${changeSet.reason}`);
@@ -81,7 +90,12 @@ export async function deployStack(
     return { action: 'no-changes', changes: [], stack };
   }
   hooks.onChanges?.(changeSet.changes);
-  await cfn.send(new ExecuteChangeSetCommand({ ChangeSetName: changeSet.id, StackName: input.name }));
+  if (hooks.signal?.aborted) {
+    // Ctrl-C came while the change set was computed: executing it now would start what the user stopped.
+    await cfn.send(new DeleteChangeSetCommand({ ChangeSetName: changeSet.id, StackName: input.name })).catch(() => undefined);
+    throw new AbortError();
+  }
+  await call(aws, input.name, 'ExecuteChangeSet', () => execute(aws, changeSet.id, input.name));
   const result = await waitForStack(aws, input.name, { ...poll, since: changeSet.createdAt, ...(hooks.onEvent ? { onEvent: hooks.onEvent } : {}) });
   const final = result.stack;
   const ok = final && (final.status === 'CREATE_COMPLETE' || final.status === 'UPDATE_COMPLETE');
@@ -106,4 +120,57 @@ async function syncTerminationProtection(aws: AwsClients, stack: DeployedStack, 
     .cloudFormation()
     .send(new UpdateTerminationProtectionCommand({ StackName: stack.name, EnableTerminationProtection: wanted }));
   return (await describeStack(aws, stack.name)) ?? stack;
+}
+
+/**
+ * Runs a change set. When the call fails, the change set itself says whether CloudFormation took
+ * it: an answer lost on the way back, then retried by the SDK, fails as "cannot be executed in its
+ * current status" although the stack is already being deployed, and that is a success to wait on.
+ */
+async function execute(aws: AwsClients, changeSetId: string, stackName: string): Promise<void> {
+  const cfn = aws.cloudFormation();
+  try {
+    await cfn.send(new ExecuteChangeSetCommand({ ChangeSetName: changeSetId, StackName: stackName }));
+  } catch (error) {
+    const status = await cfn
+      .send(new DescribeChangeSetCommand({ ChangeSetName: changeSetId, StackName: stackName }))
+      .then((out) => out.ExecutionStatus, () => undefined);
+    if (status && /^EXECUTE_(IN_PROGRESS|COMPLETE|FAILED)$/.test(status)) return;
+    throw error;
+  }
+}
+
+/**
+ * A CloudFormation call that failed even after the SDK's retries, reported with what
+ * CloudFormation says the stack's state is now, so that nobody has to guess what was changed.
+ */
+async function call<T>(aws: AwsClients, stack: string, operation: string, work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    if (error instanceof Spec3Error) throw error;
+    const now = await describeStack(aws, stack).then(
+      (s) => ({ stack: s }),
+      (e: unknown) => ({ unreadable: describeAwsError(e) }),
+    );
+    let state: string;
+    if ('unreadable' in now) state = `Its state could not be read either (${now.unreadable}).`;
+    else if (!now.stack) state = `CloudFormation has no stack ${stack}: nothing was created.`;
+    else {
+      const s = now.stack;
+      const what =
+        s.status === 'REVIEW_IN_PROGRESS'
+          ? 'the change set was not executed and none of its resources exist yet'
+          : s.status.endsWith('_IN_PROGRESS')
+            ? 'an operation is running on it; the next deploy waits for it'
+            : 'the change set was not executed, so the stack is as it was';
+      state = `CloudFormation reports ${stack} as ${s.status}${s.reason ? ` (${s.reason})` : ''}: ${what}.`;
+    }
+    throw new Spec3Error(
+      'STACK_CALL_FAILED',
+      `${stack}: ${operation} failed: ${describeAwsError(error)}\n  ${state}`,
+      'Deploy again once the cause is gone; spec3 takes the stack from the state above.',
+      { cause: error },
+    );
+  }
 }

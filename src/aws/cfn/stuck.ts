@@ -15,7 +15,7 @@ export function stuckError(stack: DeployedStack): Spec3Error {
     return new Spec3Error(
       'STACK_DELETE_FAILED',
       `${stack.name} is DELETE_FAILED${why}`,
-      `Remove what blocks the delete (often a non-empty bucket or a resource used elsewhere), then run \`spec3 destroy\` again, or \`aws cloudformation delete-stack --stack-name ${stack.name} --retain-resources <ids>\`.`,
+      `Remove what blocks the delete (often a non-empty bucket or a resource used elsewhere), then finish the delete: run \`spec3 destroy\` again, or \`aws cloudformation delete-stack --stack-name ${stack.name} --retain-resources <ids>\`. A deploy afterwards creates the stack anew.`,
     );
   }
   return new Spec3Error('STACK_STUCK', `${stack.name} is ${stack.status}${why}`, 'Resolve it in the CloudFormation console, then retry.');

@@ -4,12 +4,14 @@ import { readAssembly, type AssemblyStack } from '../../aws/assembly.js';
 import { assertBootstrapped } from '../../aws/bootstrap-version.js';
 import { summarizeChanges, type ResourceChange } from '../../aws/cfn/change-set.js';
 import { deployStack } from '../../aws/cfn/deploy-stack.js';
-import { describeStack } from '../../aws/cfn/stacks.js';
+import { describeStack, isInProgress } from '../../aws/cfn/stacks.js';
 import { templateUrl } from '../../aws/cfn/template.js';
-import { connectStageWith, pollIntervals } from '../../aws/connect.js';
+import { connectStage, pollIntervals } from '../../aws/connect.js';
+import { loadConfig } from '../../config/load.js';
+import { resolveStage } from '../../config/resolve.js';
 import type { Context } from '../../context.js';
 import { AbortError, Spec3Error } from '../../errors.js';
-import { PHASES, type Phase } from '../../stack/phases.js';
+import { parsePhase, PHASES, type Phase } from '../../stack/phases.js';
 import { findBroadening, type Broadening } from './broadening.js';
 import { writeOutputs } from './outputs.js';
 import { prepareStacks, type PreparedStack } from './prepare.js';
@@ -21,6 +23,7 @@ import { checkPrerequisites } from './select.js';
 import { selectStacks } from '../select-stacks.js';
 import { loadStage } from '../load-stage.js';
 import { deployRole } from '../../aws/roles.js';
+import { withStageLock } from '../../aws/lock.js';
 
 export interface DeployOptions {
   readonly stage: string;
@@ -69,24 +72,26 @@ export interface DeployResult {
 const DEFAULT_CONCURRENCY = 4;
 
 /**
- * `spec3 deploy <stage>`: synthesize, check account and bootstrap, decide per stack (skip what is
- * unchanged), ask approval for broadened access, publish assets, then run the phases in order
+ * `spec3 deploy <stage>`: check the account, take the stage's lock (not for a dry run), synthesize,
+ * check the bootstrap, decide per stack (skip what is unchanged), ask approval for broadened access, publish assets, then run the phases in order
  * through change sets, independent stacks in parallel.
  */
 export async function run(options: DeployOptions, ctx: Context): Promise<DeployResult> {
   const started = Date.now();
-  const { stage, projectDir, assemblyDir } = await loadStage(options, ctx);
-  const assembly = await readAssembly(assemblyDir);
-  const chosen = selectStacks(assembly.stacks, { phase: options.phase, stacks: options.stacks }, stage.name);
-  if (chosen.length === 0) throw new Spec3Error('NOTHING_TO_DEPLOY', `No stack of stage ${stage.name} matches the selection.`);
+  // The account check and the stage's lock come before the synth: a second run of the stage must
+  // not even rewrite the cloud assembly the first one is deploying from.
+  parsePhase(options.phase); // a bad --phase is refused before anything, the lock included, is written
+  const loaded = await loadConfig({ cwd: ctx.cwd, config: options.config });
+  const target = resolveStage(loaded.config, options.stage);
+  const { aws, emulated, identity } = await connectStage(target, options.aws ?? {}, ctx);
 
-  const first = chosen[0]!;
-  // The bootstrap check and the deploy role only read, so they run beside the account check.
-  const {
-    connection: { aws, emulated },
-    reads: role,
-  } = await connectStageWith(stage, options.aws ?? {}, ctx, async (aws) => {
-    const [, assumed] = await Promise.all([
+  const deploy = async (): Promise<DeployResult> => {
+    const { stage, projectDir, assemblyDir } = await loadStage(options, ctx);
+    const assembly = await readAssembly(assemblyDir);
+    const chosen = selectStacks(assembly.stacks, { phase: options.phase, stacks: options.stacks }, stage.name);
+    if (chosen.length === 0) throw new Spec3Error('NOTHING_TO_DEPLOY', `No stack of stage ${stage.name} matches the selection.`);
+    const first = chosen[0]!;
+    const [, role] = await Promise.all([
       assertBootstrapped(aws, {
         stage: stage.name,
         account: stage.account,
@@ -96,104 +101,111 @@ export async function run(options: DeployOptions, ctx: Context): Promise<DeployR
       }),
       deployRole(aws, first),
     ]);
-    return assumed;
-  });
-  if (role.unavailable) ctx.io.emit({ code: 'DEPLOY_ROLE_UNAVAILABLE', level: 'warn', message: role.unavailable });
-  const deployer = role.clients;
-  const record = await TemplateRecord.load(projectDir, stage.name);
-  const { states, prepared } = await prepareStacks(deployer, assembly.stacks, chosen, record);
-  for (const p of prepared) if (p.reason === undefined && p.deployed) record.set(p.deployed, p.body);
-  checkPrerequisites(assembly.stacks, chosen, states, stage.name);
-  const reports = new Map<string, StackReport>(prepared.map((p) => [p.stack.name, plannedReport(p)]));
-  const phasesOf = () =>
-    PHASES.map((phase) => ({ phase, stacks: chosen.filter((s) => s.phase === phase).map((s) => reports.get(s.name)!) })).filter(
-      (p) => p.stacks.length > 0,
-    );
-  ctx.io.emit({ code: 'DEPLOY_PLAN', level: 'info', message: planMessage(prepared), data: { phases: phasesOf() } });
-  const result = (outputsFile?: string): DeployResult => ({
-    project: stage.project,
-    stage: stage.name,
-    account: stage.account,
-    region: stage.region,
-    dryRun: Boolean(options.dryRun),
-    phases: phasesOf(),
-    ...(outputsFile ? { outputsFile } : {}),
-    durationMs: Date.now() - started,
-  });
-  const toDeploy = prepared.filter((p) => p.reason !== undefined);
-  if (options.dryRun) return result();
-  if (toDeploy.length === 0) {
-    await record.save();
-    return result();
-  }
-
-  // Uploads change no stack, so they start now, beside the access check and the earlier phases.
-  // With the caller's own credentials, as cdk-assets does: it assumes the bootstrap publishing role itself.
-  const assets = startAssetPublishing(aws, toDeploy, ctx);
-  if (options.askApproval ?? true) await approve(await findBroadening(toDeploy), ctx);
-
-  const poll = pollIntervals(emulated);
-  const byName = new Map(prepared.map((p) => [p.stack.name, p]));
-  const concurrency = options.concurrency ?? DEFAULT_CONCURRENCY;
-  for (const phase of PHASES) {
-    const jobs = toDeploy.filter((p) => p.stack.phase === phase).map((p) => ({ name: p.stack.name, after: p.stack.dependsOn }));
-    if (jobs.length === 0) continue;
-    ctx.io.emit({ code: 'PHASE_START', level: 'info', message: `Phase ${phase}`, data: { phase, stacks: jobs.map((j) => j.name) } });
-    const outcome = await schedule(
-      jobs,
-      concurrency,
-      async (job) => {
-        const p = byName.get(job.name)!;
-        await stackJob(
-          ctx.io,
-          job.name,
-          `${job.name}: ${p.reason}`,
-          async () => {
-            await assets.ready(job.name);
-            return deployStack(deployer, deployInput(p), p.deployed, {
-              ...poll,
-              ...(options.signal ? { signal: options.signal } : {}),
-              onChanges: (changes) =>
-                ctx.io.emit({
-                  code: 'STACK_CHANGES',
-                  level: 'info',
-                  message: `${job.name}: ${summarizeChanges(changes)}`,
-                  data: { stack: job.name, changes },
-                }),
-              onEvent: resourceEvents(ctx.io, job.name),
-              onNotice: (message) => ctx.io.emit({ code: 'STACK_NOTICE', level: 'warn', message, data: { stack: job.name } }),
-            });
-          },
-          (done, durationMs) => {
-            reports.set(job.name, { ...reports.get(job.name)!, status: done.action, changes: done.changes, durationMs, outputs: done.stack.outputs });
-            states.set(job.name, done.stack);
-            record.set(done.stack, p.body);
-            return done.action;
-          },
-          (durationMs) => reports.set(job.name, { ...reports.get(job.name)!, status: 'failed', durationMs }),
-        );
-      },
-      options.signal,
-    );
-    for (const name of outcome.notStarted) reports.set(name, { ...reports.get(name)!, status: 'not-started' });
-    if (options.signal?.aborted) {
+    if (role.unavailable) ctx.io.emit({ code: 'DEPLOY_ROLE_UNAVAILABLE', level: 'warn', message: role.unavailable });
+    const deployer = role.clients;
+    const record = await TemplateRecord.load(projectDir, stage.name);
+    const { states, prepared } = await prepareStacks(deployer, assembly.stacks, chosen, record);
+    for (const p of prepared) if (p.reason === undefined && p.deployed) record.set(p.deployed, p.body);
+    checkPrerequisites(assembly.stacks, chosen, states, stage.name);
+    const reports = new Map<string, StackReport>(prepared.map((p) => [p.stack.name, plannedReport(p)]));
+    const phasesOf = () =>
+      PHASES.map((phase) => ({ phase, stacks: chosen.filter((s) => s.phase === phase).map((s) => reports.get(s.name)!) })).filter(
+        (p) => p.stacks.length > 0,
+      );
+    ctx.io.emit({ code: 'DEPLOY_PLAN', level: 'info', message: planMessage(prepared), data: { phases: phasesOf() } });
+    const result = (outputsFile?: string): DeployResult => ({
+      project: stage.project,
+      stage: stage.name,
+      account: stage.account,
+      region: stage.region,
+      dryRun: Boolean(options.dryRun),
+      phases: phasesOf(),
+      ...(outputsFile ? { outputsFile } : {}),
+      durationMs: Date.now() - started,
+    });
+    const toDeploy = prepared.filter((p) => p.reason !== undefined);
+    if (options.dryRun) return result();
+    if (toDeploy.length === 0) {
       await record.save();
-      throw await interrupted(deployer, [...outcome.failed.keys()], ctx);
+      return result();
     }
-    if (outcome.failed.size > 0) {
-      await Promise.all([writeOutputs(projectDir, stage.name, states), record.save()]);
-      throw failedPhase(outcome.failed, toDeploy, outcome.notStarted, phase);
+
+    // Uploads change no stack, so they start now, beside the access check and the earlier phases.
+    // With the caller's own credentials, as cdk-assets does: it assumes the bootstrap publishing role itself.
+    const assets = startAssetPublishing(aws, toDeploy, ctx);
+    if (options.askApproval ?? true) await approve(await findBroadening(toDeploy), ctx);
+
+    const poll = pollIntervals(emulated);
+    const byName = new Map(prepared.map((p) => [p.stack.name, p]));
+    const concurrency = options.concurrency ?? DEFAULT_CONCURRENCY;
+    for (const phase of PHASES) {
+      const jobs = toDeploy.filter((p) => p.stack.phase === phase).map((p) => ({ name: p.stack.name, after: p.stack.dependsOn }));
+      if (jobs.length === 0) continue;
+      ctx.io.emit({ code: 'PHASE_START', level: 'info', message: `Phase ${phase}`, data: { phase, stacks: jobs.map((j) => j.name) } });
+      const outcome = await schedule(
+        jobs,
+        concurrency,
+        async (job) => {
+          const p = byName.get(job.name)!;
+          await stackJob(
+            ctx.io,
+            job.name,
+            `${job.name}: ${p.reason}`,
+            async () => {
+              await assets.ready(job.name);
+              return deployStack(deployer, deployInput(p), p.deployed, {
+                ...poll,
+                ...(options.signal ? { signal: options.signal } : {}),
+                onChanges: (changes) =>
+                  ctx.io.emit({
+                    code: 'STACK_CHANGES',
+                    level: 'info',
+                    message: `${job.name}: ${summarizeChanges(changes)}`,
+                    data: { stack: job.name, changes },
+                  }),
+                onEvent: resourceEvents(ctx.io, job.name),
+                onNotice: (message) => ctx.io.emit({ code: 'STACK_NOTICE', level: 'warn', message, data: { stack: job.name } }),
+              });
+            },
+            (done, durationMs) => {
+              reports.set(job.name, { ...reports.get(job.name)!, status: done.action, changes: done.changes, durationMs, outputs: done.stack.outputs });
+              states.set(job.name, done.stack);
+              record.set(done.stack, p.body);
+              return done.action;
+            },
+            (durationMs) => reports.set(job.name, { ...reports.get(job.name)!, status: 'failed', durationMs }),
+          );
+        },
+        options.signal,
+      );
+      for (const name of outcome.notStarted) reports.set(name, { ...reports.get(name)!, status: 'not-started' });
+      if (options.signal?.aborted) {
+        await record.save();
+        throw await interrupted(deployer, [...outcome.failed.keys()], ctx);
+      }
+      if (outcome.failed.size > 0) {
+        await Promise.all([writeOutputs(projectDir, stage.name, states), record.save()]);
+        throw failedPhase(outcome.failed, toDeploy, outcome.notStarted, phase);
+      }
     }
-  }
-  const published = await assets.totals();
-  ctx.io.emit({
-    code: 'ASSETS_PUBLISHED',
-    level: 'debug',
-    message: `Assets: ${published.published} uploaded, ${published.found} already published`,
-    data: published,
-  });
-  const [outputsFile] = await Promise.all([writeOutputs(projectDir, stage.name, states), record.save()]);
-  return result(path.relative(ctx.cwd, outputsFile) || outputsFile);
+    const published = await assets.totals();
+    ctx.io.emit({
+      code: 'ASSETS_PUBLISHED',
+      level: 'debug',
+      message: `Assets: ${published.published} uploaded, ${published.found} already published`,
+      data: published,
+    });
+    const [outputsFile] = await Promise.all([writeOutputs(projectDir, stage.name, states), record.save()]);
+    return result(path.relative(ctx.cwd, outputsFile) || outputsFile);
+  };
+  // A dry run changes nothing and takes no lock.
+  if (options.dryRun) return deploy();
+  return withStageLock(
+    aws,
+    { project: target.project, stage: target.name, command: 'deploy', arn: identity.arn },
+    (error) => ctx.io.emit({ code: 'STAGE_LOCK_NOT_RELEASED', level: 'warn', message: `${error.message}\n${error.hint ?? ''}`.trim() }),
+    deploy,
+  );
 }
 
 function plannedReport(p: PreparedStack): StackReport {
@@ -244,8 +256,12 @@ async function approve(broadening: readonly Broadening[], ctx: Context): Promise
 
 /** After Ctrl-C: what CloudFormation is still doing on the stacks this run started. */
 async function interrupted(aws: Parameters<typeof describeStack>[0], started: readonly string[], ctx: Context): Promise<AbortError> {
-  const states = await Promise.all(started.map(async (name) => ({ name, status: (await describeStack(aws, name))?.status ?? 'gone' })));
-  const busy = states.filter((s) => s.status.endsWith('_IN_PROGRESS'));
+  // A failed read must not turn the interruption into an error: the state is then said to be unknown.
+  const states = await Promise.all(
+    started.map(async (name) => ({ name, status: await describeStack(aws, name).then((s) => s?.status ?? 'gone', () => 'UNKNOWN (could not be read)') })),
+  );
+  // REVIEW_IN_PROGRESS is a create whose change set never ran: nothing is being done to it.
+  const busy = states.filter((s) => isInProgress(s.status));
   ctx.io.emit({ code: 'DEPLOY_INTERRUPTED', level: 'warn', message: 'Interrupted', data: states });
   return new AbortError(
     busy.length > 0

@@ -5,6 +5,7 @@ import type { AwsClients } from '../../aws/clients.js';
 import { deleteStack, listStackResources } from '../../aws/cfn/delete-stack.js';
 import { describeStack, isInProgress, type DeployedStack } from '../../aws/cfn/stacks.js';
 import { deployedTemplate } from '../../aws/cfn/template.js';
+import { withStageLock } from '../../aws/lock.js';
 import { connectStage, pollIntervals } from '../../aws/connect.js';
 import { loadConfig } from '../../config/load.js';
 import { resolveStage, type ResolvedStage } from '../../config/resolve.js';
@@ -102,6 +103,17 @@ export interface DestroyResult {
   readonly durationMs: number;
 }
 
+/** What the deletion needs from the checks and the plan that came before it. */
+interface DeleteContext {
+  readonly started: number;
+  readonly dir: string;
+  readonly stage: ResolvedStage;
+  readonly aws: AwsClients;
+  readonly emulated: boolean;
+  readonly planned: readonly PlannedStack[];
+  readonly base: { project: string; stage: string; account: string; region: string; phase?: Phase };
+}
+
 const DEFAULT_CONCURRENCY = 4;
 const REVERSE_PHASES = [...PHASES].reverse() as Phase[];
 
@@ -118,8 +130,7 @@ export async function run(options: DestroyOptions, ctx: Context): Promise<Destro
   const phase = parsePhase(options.phase);
   const loaded = await loadConfig({ cwd: ctx.cwd, config: options.config });
   const stage = resolveStage(loaded.config, options.stage);
-  const { aws, emulated } = await connectStage(stage, options.aws ?? {}, ctx);
-
+  const { aws, emulated, identity } = await connectStage(stage, options.aws ?? {}, ctx);
   const existing = await deployedStacks(aws, stage);
   if (phase) assertNoLaterPhase(phase, existing, stage.name);
   const chosen = existing.filter((s) => !phase || s.phase === phase);
@@ -152,6 +163,21 @@ export async function run(options: DestroyOptions, ctx: Context): Promise<Destro
   }
   await confirmDestroy(plan, Boolean(options.force), ctx);
   if (options.signal?.aborted) throw new AbortError('Interrupted; nothing was changed.');
+  // One deploy or destroy of a stage at a time. Taken once the user has said yes, so a refusal or
+  // a "no" writes nothing; a deploy that started meanwhile makes this refuse before any deletion.
+  return withStageLock(
+    aws,
+    { project: stage.project, stage: stage.name, command: 'destroy', arn: identity.arn },
+    (error) => ctx.io.emit({ code: 'STAGE_LOCK_NOT_RELEASED', level: 'warn', message: `${error.message}\n${error.hint ?? ''}`.trim() }),
+    () => deletePlanned(options, ctx, { started, dir: loaded.dir, stage, aws, emulated, planned, base }),
+  );
+}
+
+async function deletePlanned(
+  options: DestroyOptions,
+  ctx: Context,
+  { started, dir, stage, aws, emulated, planned, base }: DeleteContext,
+): Promise<DestroyResult> {
 
   const reports = new Map<string, StackDestroyReport>(
     planned.map((p) => [p.name, { name: p.name, phase: p.phase, previousStatus: p.deployed.status, status: 'planned' }]),
@@ -161,7 +187,7 @@ export async function run(options: DestroyOptions, ctx: Context): Promise<Destro
   const concurrency = options.concurrency ?? DEFAULT_CONCURRENCY;
   const byName = new Map(planned.map((p) => [p.name, p]));
   const deleted = () => planned.filter((p) => reports.get(p.name)!.status === 'deleted');
-  const finish = async () => forgetOutputs(loaded.dir, stage.name, deleted().map((p) => p.name), ctx.cwd);
+  const finish = async () => forgetOutputs(dir, stage.name, deleted().map((p) => p.name), ctx.cwd);
 
   for (const current of REVERSE_PHASES) {
     const jobs = planned.filter((p) => p.phase === current).map((p) => ({ name: p.name, after: p.after }));

@@ -136,4 +136,47 @@ describe('deployStack', () => {
     await deployStack(aws, { ...input, terminationProtection: true }, undefined, hooks);
     expect(cfn.commandCalls(UpdateTerminationProtectionCommand)[0]!.args[0].input).toEqual({ StackName: name, EnableTerminationProtection: true });
   });
+
+  it('an ExecuteChangeSet that failed after CloudFormation took it (retried, lost answer) is waited on, not reported', async () => {
+    cfn.on(ExecuteChangeSetCommand).rejects(
+      Object.assign(new Error(`ChangeSet [${csId}] cannot be executed in its current status of [EXECUTE_IN_PROGRESS]`), { name: 'InvalidChangeSetStatusException' }),
+    );
+    cfn
+      .on(DescribeChangeSetCommand)
+      .resolvesOnce({ Status: 'CREATE_COMPLETE', ExecutionStatus: 'AVAILABLE', CreationTime: created, Changes: [] })
+      .resolves({ Status: 'CREATE_COMPLETE', ExecutionStatus: 'EXECUTE_IN_PROGRESS', CreationTime: created, Changes: [] });
+    cfn.on(DescribeStackEventsCommand).resolves({ StackEvents: [] });
+    cfn.on(DescribeStacksCommand).resolves({ Stacks: [stack('CREATE_COMPLETE')] });
+    const out = await deployStack(aws, input, undefined, hooks);
+    expect(out.action).toBe('created');
+  });
+
+  it('an ExecuteChangeSet that failed for good: the error names the stack and the state CloudFormation reports', async () => {
+    cfn.on(ExecuteChangeSetCommand).rejects(Object.assign(new Error('An internal error occurred'), { name: 'InternalFailure' }));
+    cfn.on(DescribeChangeSetCommand).resolves({ Status: 'CREATE_COMPLETE', ExecutionStatus: 'AVAILABLE', CreationTime: created, Changes: [] });
+    cfn.on(DescribeStacksCommand).resolves({ Stacks: [stack('REVIEW_IN_PROGRESS')] });
+    await expect(deployStack(aws, input, undefined, hooks)).rejects.toMatchObject({
+      code: 'STACK_CALL_FAILED',
+      message: `${name}: ExecuteChangeSet failed: InternalFailure: An internal error occurred\n  CloudFormation reports ${name} as REVIEW_IN_PROGRESS: the change set was not executed and none of its resources exist yet.`,
+    });
+  });
+
+  it('a CreateChangeSet that failed for good on an existing stack: the stack is as it was', async () => {
+    cfn.on(CreateChangeSetCommand).rejects(Object.assign(new Error('Service is unavailable'), { name: 'ServiceUnavailable' }));
+    cfn.on(DescribeStacksCommand).resolves({ Stacks: [stack('UPDATE_COMPLETE')] });
+    await expect(deployStack(aws, input, toDeployed(stack('UPDATE_COMPLETE')), hooks)).rejects.toMatchObject({
+      code: 'STACK_CALL_FAILED',
+      message: expect.stringContaining(`CloudFormation reports ${name} as UPDATE_COMPLETE: the change set was not executed, so the stack is as it was.`),
+    });
+  });
+
+  it('a CreateChangeSet retried after its answer was lost (AlreadyExists) goes on with the change set of that name', async () => {
+    cfn.on(CreateChangeSetCommand).rejects(Object.assign(new Error('ChangeSet spec3-1 already exists'), { name: 'AlreadyExistsException' }));
+    cfn.on(DescribeChangeSetCommand).resolves({ ChangeSetId: csId, Status: 'CREATE_COMPLETE', CreationTime: created, Changes: [] });
+    cfn.on(DescribeStackEventsCommand).resolves({ StackEvents: [] });
+    cfn.on(DescribeStacksCommand).resolves({ Stacks: [stack('CREATE_COMPLETE')] });
+    expect((await deployStack(aws, input, undefined, hooks)).action).toBe('created');
+    expect(cfn.commandCalls(ExecuteChangeSetCommand)[0]!.args[0].input.ChangeSetName).toBe(csId);
+    expect(cfn.commandCalls(CreateChangeSetCommand)[0]!.args[0].input.ClientToken).toMatch(/^spec3-\d+$/);
+  });
 });

@@ -2,6 +2,7 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { DeleteStackCommand, UpdateTerminationProtectionCommand } from '@aws-sdk/client-cloudformation';
 import { DeleteObjectsCommand, ListObjectVersionsCommand } from '@aws-sdk/client-s3';
+import { PutParameterCommand } from '@aws-sdk/client-ssm';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { run, type DestroyOptions, type DestroyPlan } from '../../../src/commands/destroy/index.js';
 import type { AnswerOf, AskRequest } from '../../../src/context.js';
@@ -9,7 +10,7 @@ import { AbortError, Spec3Error } from '../../../src/errors.js';
 import { TestIo } from '../../helpers/io.js';
 import { writeProject } from '../../helpers/project.js';
 import { useTempDirs } from '../../helpers/tmp.js';
-import { cfnMock, ENV, fakeAws, resetMocks, s3Mock, type FakeStackInput } from './fake-aws.js';
+import { cfnMock, ENV, fakeAws, resetMocks, s3Mock, ssmMock, type FakeStackInput } from './fake-aws.js';
 
 const tempDir = useTempDirs();
 const p = (kind: string, key: string, stage = 'dev') => `/spec3/orders/${stage}/${kind}/${key}`;
@@ -342,6 +343,39 @@ describe('destroy: safety', () => {
     expect(error).toBeUndefined();
     expect(io.asked).toHaveLength(0);
     expect(deletes()).toHaveLength(8);
+  });
+});
+
+describe('destroy: the stage lock', () => {
+  const LOCK = '/spec3/orders/dev/lock';
+
+  it('holds the lock while it deletes and releases it afterwards', async () => {
+    const world = fakeAws([{ name: 'orders-dev-api' }]);
+    const seen: (string | undefined)[] = [];
+    world.onDelete = () => seen.push(world.parameters.get(LOCK));
+    const { error } = await destroy({ force: true });
+    expect(error).toBeUndefined();
+    expect(JSON.parse(seen[0]!)).toMatchObject({ command: 'spec3 destroy dev', holder: expect.stringMatching(/^ops@/) });
+    expect(world.parameters.has(LOCK)).toBe(false);
+  });
+
+  it('refuses, naming the holder, when a deploy of the stage holds it; nothing deleted, the lock left alone', async () => {
+    const world = fakeAws([{ name: 'orders-dev-api' }]);
+    const held = JSON.stringify({ holder: 'ci@runner-7', pid: 4242, command: 'spec3 deploy dev', startedAt: new Date().toISOString() });
+    world.parameters.set(LOCK, held);
+    const { error } = await destroy({ force: true });
+    expect(error!.code).toBe('STAGE_LOCKED');
+    expect(error!.message).toContain('ci@runner-7 (pid 4242) running `spec3 deploy dev`');
+    expect(error!.hint).toContain(`aws ssm delete-parameter --name ${LOCK}`);
+    expect(deletes()).toHaveLength(0);
+    expect(world.parameters.get(LOCK)).toBe(held);
+  });
+
+  it('writes no lock when the destroy is refused or declined', async () => {
+    fakeAws([{ name: 'orders-dev-api' }]);
+    const { error } = await destroy({}, { DESTROY_CONFIRM: 'nope' });
+    expect(error).toBeDefined();
+    expect(ssmMock.commandCalls(PutParameterCommand)).toHaveLength(0);
   });
 });
 

@@ -9,6 +9,7 @@ import {
   type StackEvent,
 } from '@aws-sdk/client-cloudformation';
 import { DeleteObjectsCommand, ListObjectVersionsCommand, S3Client } from '@aws-sdk/client-s3';
+import { DeleteParameterCommand, GetParameterCommand, PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { mockClient } from 'aws-sdk-client-mock';
 
@@ -20,6 +21,8 @@ import { mockClient } from 'aws-sdk-client-mock';
 export const cfnMock = mockClient(CloudFormationClient);
 export const s3Mock = mockClient(S3Client);
 export const stsMock = mockClient(STSClient);
+/** SSM holds the stage lock: PutParameter without Overwrite, GetParameter, DeleteParameter. */
+export const ssmMock = mockClient(SSMClient);
 
 export const ACCOUNT = '123456789012';
 export const REGION = 'us-east-1';
@@ -57,6 +60,8 @@ export interface FakeWorld {
   readonly calls: string[];
   /** Bucket name -> object versions (`key@version`) and delete markers (`key@version!`). */
   readonly buckets: Map<string, string[]>;
+  /** SSM parameters by name (the stage lock lives here while a destroy deletes). */
+  readonly parameters: Map<string, string>;
   onDelete?: (name: string) => void;
   onDeleteObjects?: (bucket: string) => void;
 }
@@ -106,7 +111,7 @@ function template(stack: FakeStack): string {
 
 /** Installs the fake world into the mocks (call after resetting them). */
 export function fakeAws(inputs: readonly FakeStackInput[], account = ACCOUNT): FakeWorld {
-  const world: FakeWorld = { stacks: new Map(), calls: [], buckets: new Map() };
+  const world: FakeWorld = { stacks: new Map(), calls: [], buckets: new Map(), parameters: new Map() };
   for (const input of inputs) {
     const stack: FakeStack = {
       ...input,
@@ -240,10 +245,33 @@ export function fakeAws(inputs: readonly FakeStackInput[], account = ACCOUNT): F
     );
     return { Deleted: objects.map((o) => ({ Key: o.Key, VersionId: o.VersionId })) };
   });
+  fakeParameters(world);
   return world;
 }
 
+/** SSM as the lock uses it, with the real errors: ParameterAlreadyExists, ParameterNotFound. */
+function fakeParameters(world: FakeWorld): void {
+  const error = (name: string, message: string) => Object.assign(new Error(message), { name, $fault: 'client', $metadata: { httpStatusCode: 400 } });
+  ssmMock.on(PutParameterCommand).callsFake((input: { Name?: string; Value?: string; Overwrite?: boolean }) => {
+    if (world.parameters.has(input.Name!) && !input.Overwrite) {
+      throw error('ParameterAlreadyExists', 'The parameter already exists. To overwrite this value, set the overwrite option in the request to true.');
+    }
+    world.parameters.set(input.Name!, input.Value!);
+    return { Version: 1, Tier: 'Standard' };
+  });
+  ssmMock.on(GetParameterCommand).callsFake((input: { Name?: string }) => {
+    const value = world.parameters.get(input.Name!);
+    if (value === undefined) throw error('ParameterNotFound', '');
+    return { Parameter: { Name: input.Name, Type: 'String', Value: value, Version: 1, ARN: `arn:aws:ssm:${REGION}:${ACCOUNT}:parameter${input.Name}`, DataType: 'text' } };
+  });
+  ssmMock.on(DeleteParameterCommand).callsFake((input: { Name?: string }) => {
+    if (!world.parameters.delete(input.Name!)) throw error('ParameterNotFound', '');
+    return {};
+  });
+}
+
 export function resetMocks(): void {
+  ssmMock.reset();
   cfnMock.reset();
   s3Mock.reset();
   stsMock.reset();
