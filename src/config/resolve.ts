@@ -1,6 +1,6 @@
 import { Spec3Error } from '../errors.js';
 import { layeredSettings } from './presets.js';
-import type { FunctionConfig, Spec3Config } from './schema.js';
+import type { FunctionConfig, Spec3Config, StageSettings } from './schema.js';
 import { CONFIG_FILE } from './load.js';
 
 /** A stage with every setting decided: what the embedded CDK app is built from. */
@@ -23,12 +23,31 @@ export interface ResolvedStage {
   readonly retainData: boolean;
   readonly protected: boolean;
   readonly alarmEmail: string | undefined;
+  /** CodeDeploy canary (10% for 5 minutes, rollback on alarm) for function updates; otherwise all at once. */
+  readonly canary: boolean;
+  /** Per-function settings of this stage, by function name (already applied by resolveFunctions). */
+  readonly functions: Readonly<Record<string, FunctionOverrides>>;
+  readonly service: {
+    readonly cpu: number;
+    readonly memory: number;
+    readonly desiredCount: number;
+    readonly minCount: number;
+    readonly maxCount: number;
+    readonly cpuTarget: number;
+  };
+  readonly slo: { readonly availability: number };
+  readonly search: { readonly standbyReplicas: boolean };
+  readonly graph: { readonly instanceClass: string; readonly instances: number };
 }
 
-/** A function with the stage's defaults applied. */
+export type FunctionOverrides = NonNullable<StageSettings['functions']>[string];
+
+/** A function with the stage's defaults and its per-stage settings applied. */
 export interface ResolvedFunction extends FunctionConfig {
   readonly memory: number;
   readonly timeout: number;
+  readonly reservedConcurrency: number | undefined;
+  readonly provisionedConcurrency: number | undefined;
 }
 
 export function stageNames(config: Spec3Config): string[] {
@@ -76,13 +95,24 @@ export function resolveStage(config: Spec3Config, stageName: string): ResolvedSt
     retainData: s.retainData!,
     protected: s.protected!,
     alarmEmail: s.alarmEmail,
+    canary: s.canary!,
+    functions: s.functions ?? {},
+    service: s.service as ResolvedStage['service'],
+    slo: s.slo as ResolvedStage['slo'],
+    search: s.search as ResolvedStage['search'],
+    graph: s.graph as ResolvedStage['graph'],
   };
 }
 
 export function resolveFunctions(config: Spec3Config, stage: ResolvedStage): ResolvedFunction[] {
-  return config.functions.map((fn) => ({
-    ...fn,
-    memory: fn.memory ?? stage.lambda.memory,
-    timeout: fn.timeout ?? stage.lambda.timeout,
-  }));
+  return config.functions.map((fn) => {
+    const own = stage.functions[fn.name] ?? {};
+    return {
+      ...fn,
+      memory: own.memory ?? fn.memory ?? stage.lambda.memory,
+      timeout: own.timeout ?? fn.timeout ?? stage.lambda.timeout,
+      reservedConcurrency: own.reservedConcurrency,
+      provisionedConcurrency: own.provisionedConcurrency,
+    };
+  });
 }

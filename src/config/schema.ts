@@ -87,6 +87,60 @@ export const apiSettingsSchema = z
   })
   .describe('API throttling for the stage.');
 
+export const FARGATE_CPU = [256, 512, 1024, 2048, 4096] as const;
+
+export const serviceSettingsSchema = z
+  .strictObject({
+    cpu: z
+      .union(FARGATE_CPU.map((c) => z.literal(c)) as unknown as [z.ZodLiteral<number>, z.ZodLiteral<number>], {
+        error: `expected Fargate CPU units: one of ${FARGATE_CPU.join(', ')}`,
+      })
+      .optional()
+      .describe('CPU units of each task (1024 = 1 vCPU).'),
+    memory: int(512, 30720, 'memory in MiB').optional().describe('Memory of each task, in MiB (must suit the CPU, as Fargate requires).'),
+    desiredCount: int(0, 100, 'a task count').optional().describe('Tasks running after a deploy.'),
+    minCount: int(0, 100, 'a task count').optional().describe('Fewest tasks auto scaling keeps.'),
+    maxCount: int(1, 100, 'a task count').optional().describe('Most tasks auto scaling starts.'),
+    cpuTarget: int(10, 90, 'a CPU percentage').optional().describe('Average CPU utilisation auto scaling keeps the service at.'),
+  })
+  .describe('Sizing of the container service in this stage.');
+
+export const functionOverridesSchema = z
+  .strictObject({
+    memory: int(128, 10240, 'memory in MB').optional(),
+    timeout: int(1, 900, 'a timeout in seconds').optional(),
+    reservedConcurrency: int(0, 10000, 'a reserved concurrency').optional().describe('Concurrent executions reserved for (and capping) the function.'),
+    provisionedConcurrency: int(0, 10000, 'a provisioned concurrency').optional().describe('Execution environments kept initialised on the live alias.'),
+  })
+  .describe("Settings of one function in this stage, over the function's own.");
+
+export const sloSettingsSchema = z
+  .strictObject({
+    availability: z
+      .number({ error: 'expected an availability target in percent, e.g. 99.9' })
+      .min(90, { error: 'expected an availability target of at least 90 (percent)' })
+      .max(99.999, { error: 'expected an availability target of at most 99.999 (percent)' })
+      .optional()
+      .describe('Share of requests that must succeed, in percent; the error budget is the rest.'),
+  })
+  .describe('Service level objective of the stage.');
+
+export const searchSettingsSchema = z
+  .strictObject({
+    standbyReplicas: bool('standby replicas for the search collection').optional().describe('OpenSearch Serverless standby replicas (redundancy across zones).'),
+  })
+  .describe('Sizing of the search collection in this stage.');
+
+export const graphSettingsSchema = z
+  .strictObject({
+    instanceClass: z
+      .string({ error: 'expected a Neptune instance class such as "db.t4g.medium"' })
+      .regex(/^db\.[a-z0-9]+\.[a-z0-9]+$/, { error: 'expected a Neptune instance class such as "db.t4g.medium" or "db.r6g.large"' })
+      .optional(),
+    instances: int(1, 16, 'a number of instances').optional().describe('Writer plus readers.'),
+  })
+  .describe('Sizing of the graph database in this stage.');
+
 export const stageSettingsSchema = z
   .strictObject(
     {
@@ -112,7 +166,18 @@ export const stageSettingsSchema = z
       alarms: alarmSettingsSchema.optional(),
       api: apiSettingsSchema.optional(),
       pointInTimeRecovery: bool('point-in-time recovery for the table').optional().describe('DynamoDB point-in-time recovery (backups).'),
-      waf: bool('WAF on or off').optional().describe('Protect the API with a WAF web ACL.'),
+      waf: bool('WAF on or off').optional().describe('Protect the API and the load balancer with a WAF web ACL.'),
+      canary: bool('canary delivery of function updates')
+        .optional()
+        .describe("Shift 10% of traffic to a new function version for 5 minutes, rolled back when the function's error or duration alarm fires; otherwise all at once."),
+      functions: z
+        .record(z.string(), functionOverridesSchema, { error: shape('an object of functions by name, e.g. { "api": { "reservedConcurrency": 50 } }') })
+        .optional()
+        .describe('Per-function settings in this stage, by function name.'),
+      service: serviceSettingsSchema.optional(),
+      slo: sloSettingsSchema.optional(),
+      search: searchSettingsSchema.optional(),
+      graph: graphSettingsSchema.optional(),
       retainData: bool('keep data resources when the stage is destroyed')
         .optional()
         .describe('Keep the table, bucket and key when the stage is destroyed.'),
@@ -221,9 +286,59 @@ export const featuresSchema = z
             .string({ error: 'expected "owner/repository"' })
             .regex(/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/, { error: 'expected "owner/repository", e.g. "acme/orders"' }),
           branch: z.string().default('main'),
+          oidcProvider: z
+            .enum(['create', 'existing'], { error: 'expected "create" or "existing"' })
+            .default('create')
+            .describe('"create": the first stage of each account (in config order) creates the GitHub OIDC provider; "existing": the account already has one.'),
         })
         .optional()
-        .describe('Deploy from GitHub Actions with OIDC.'),
+        .describe('Deploy from GitHub Actions with OIDC: a provider and one deploy role per stage.'),
+      service: z
+        .strictObject({
+          source: z
+            .string({ error: 'expected a directory with a Dockerfile, relative to the config file' })
+            .min(1, { error: 'expected a directory with a Dockerfile, relative to the config file, e.g. "service"' })
+            .optional()
+            .describe('Directory with the Dockerfile; the image is built and published as an asset.'),
+          image: z
+            .string({ error: 'expected an image URI such as "public.ecr.aws/nginx/nginx:1.27"' })
+            .regex(/^[a-z0-9.-]+(:\d+)?\/[\w./-]+(:[\w.-]+|@sha256:[a-f0-9]{64})?$/, {
+              error: 'expected an image URI such as "public.ecr.aws/nginx/nginx:1.27" or "123456789012.dkr.ecr.us-east-1.amazonaws.com/app@sha256:..."',
+            })
+            .optional()
+            .describe('An image URI, instead of source.'),
+          port: int(1, 65535, 'a port').default(8080).describe('Port the container listens on.'),
+          healthCheckPath: z
+            .string({ error: 'expected a path such as "/health"' })
+            .regex(/^\/[\w./-]*$/, { error: 'expected a path starting with "/", such as "/health"' })
+            .default('/health'),
+          secrets: z
+            .array(
+              z.string().regex(/^[A-Z_][A-Z0-9_]*$/, { error: 'expected an environment variable name in capitals, e.g. "DB_PASSWORD"' }),
+              { error: shape('a list of environment variable names, e.g. ["DB_PASSWORD"]') },
+            )
+            .default([])
+            .describe('Names of secrets spec3 creates in Secrets Manager and injects as environment variables; values are set in Secrets Manager, never here.'),
+          environment: z
+            .record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, { error: 'expected an environment variable name, e.g. "LOG_LEVEL"' }), z.string({ error: 'expected a string value' }))
+            .default({}),
+          xray: bool('an X-Ray sidecar').default(false).describe('Run the X-Ray daemon beside the container.'),
+        })
+        .refine((s) => (s.source === undefined) !== (s.image === undefined), {
+          error: 'expected exactly one of "source" (a Dockerfile directory) or "image" (an image URI)',
+        })
+        .optional()
+        .describe('A container service: ECS Fargate behind an Application Load Balancer.'),
+      search: z
+        .strictObject({})
+        .optional()
+        .describe('An OpenSearch Serverless vector search collection in the stage VPC.'),
+      graph: z
+        .strictObject({
+          engineVersion: z.string().regex(/^\d+(\.\d+){1,3}$/, { error: 'expected a Neptune engine version such as "1.3.2.1"' }).default('1.3.2.1'),
+        })
+        .optional()
+        .describe('A Neptune graph database cluster in the private subnets.'),
     },
     { error: shape('an object of features, e.g. { "api": { "type": "rest" }, "vpc": true }') },
   )
@@ -267,6 +382,7 @@ export const configSchema = z
 export type Spec3ConfigInput = z.input<typeof configSchema>;
 export type Spec3Config = z.output<typeof configSchema>;
 export type StageSettings = z.output<typeof stageSettingsSchema>;
+export type ServiceConfig = NonNullable<z.output<typeof featuresSchema>['service']>;
 export type FunctionConfig = z.output<typeof functionSchema>;
 export type TriggerConfig = z.output<typeof triggerSchema>;
 export type Runtime = (typeof RUNTIMES)[number];

@@ -13,8 +13,16 @@ export const STACK_PHASES = {
   security: 'foundation',
   storage: 'foundation',
   messaging: 'foundation',
+  /** GitHub OIDC provider and the stage's CI deploy role (features.pipeline). */
+  pipeline: 'foundation',
+  /** WAF web ACL of the stage (waf); the API and the load balancer attach to it. */
+  edge: 'foundation',
+  /** Opt-in data services: OpenSearch Serverless collection, Neptune cluster (features.search, features.graph). */
+  data: 'foundation',
   compute: 'app',
   api: 'app',
+  /** ECS Fargate service behind an Application Load Balancer (features.service). */
+  service: 'app',
   monitoring: 'app',
   integrations: 'integrations',
 } as const satisfies Record<string, Phase>;

@@ -1,47 +1,13 @@
-import { AwsSolutionsChecks } from 'cdk-nag';
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_ACCOUNT, DEFAULT_REGION } from '../../src/commands/init/ask.js';
-import { buildConfig } from '../../src/commands/init/config.js';
 import { DEFAULT_STAGES } from '../../src/config/presets.js';
-import { DEFAULT_RUNTIME, type Spec3ConfigInput } from '../../src/config/schema.js';
+import type { Spec3ConfigInput } from '../../src/config/schema.js';
 import { useStages, valuesUnder, type BuiltStage, type StageName } from './build.js';
-
-/** The config `spec3 init --yes` writes for a project named `orders`. */
-export function initConfig(): Spec3ConfigInput {
-  return buildConfig({
-    project: 'orders',
-    runtime: DEFAULT_RUNTIME,
-    stages: DEFAULT_STAGES.map((name) => ({ name, account: DEFAULT_ACCOUNT, region: DEFAULT_REGION })),
-    api: 'rest',
-    vpc: true,
-    github: undefined,
-    git: false,
-  });
-}
+import { initConfig, nagFindings, type Finding } from './nag.js';
 
 /** Configs whose every stage must pass the AWS Solutions checks; add a row to cover another one. */
 export const NAG_CASES: readonly { readonly name: string; readonly config: () => Spec3ConfigInput }[] = [
   { name: 'default project (init --yes)', config: initConfig },
 ];
-
-interface Finding {
-  readonly rule: string;
-  readonly severity: 'error' | 'warning';
-  readonly paths: readonly string[];
-  readonly description: string;
-}
-
-/** The unacknowledged AWS Solutions findings of a built stage (its app is synthesized first). */
-export function nagFindings(built: BuiltStage): Finding[] {
-  built.app.synth();
-  const report = new AwsSolutionsChecks(undefined, { verbose: true }).validateScope(built.app);
-  return report.violations.map((v) => ({
-    rule: v.ruleName,
-    severity: v.severity as Finding['severity'],
-    paths: v.violatingResources.map((r) => r.constructPath ?? '(unknown)'),
-    description: v.description,
-  }));
-}
 
 /** `rule: count` per severity, for a readable failure message and the printed summary. */
 function countByRule(findings: readonly Finding[], severity: Finding['severity']): Record<string, number> {
