@@ -39,11 +39,16 @@ MODULES = (
     "apigateway_deployment_ref",
     "apigateway_stage",
     "cloudwatch_alarm",
+    "lambda_alias",
     "apigateway_deletion",
     "iam_managed_policy_deletion",
     "s3_bucket_versioning",
     "dynamodb_table_settings",
     "drift_detection",
+    "placeholders",
+    "elbv2_settings",
+    "ecs_settings",
+    "update_dependents",
 )
 
 

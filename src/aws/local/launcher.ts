@@ -12,7 +12,9 @@ type Env = Readonly<Record<string, string | undefined>>;
 
 /** Exit code of local/spec3_moto.py when moto cannot be imported. */
 const MOTO_MISSING = 3;
-const START_TIMEOUT_MS = 15_000;
+// moto imports its many service modules before it listens: about 3 s on an idle machine, several
+// times that on a loaded CI runner. Waiting is cheap; a false "did not answer" is not.
+const START_TIMEOUT_MS = 60_000;
 const STOP_TIMEOUT_MS = 5_000;
 const TAIL_LINES = 12;
 

@@ -40,7 +40,7 @@ describe('startLocalAws', () => {
     }
     expect(isAlive(server.pid)).toBe(false);
     await expect(cfn.send(new ListStacksCommand({}))).rejects.toThrow(/ECONNREFUSED|fetch failed|connect/);
-  });
+  }, 180_000); // the server start may take up to its own 60 s on a loaded machine
 
   it('refuses a port that is taken', async () => {
     const port = Number(new URL(local.endpoint()).port);
