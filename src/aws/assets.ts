@@ -46,8 +46,22 @@ class SharedAws implements IAws {
     } as never;
   }
 
-  async ecrClient(): Promise<never> {
-    throw new Spec3Error('ASSET_UNSUPPORTED', 'This stage has a container image asset; spec3 publishes file assets only.');
+  /** For container images (features.service.source): the bootstrap repository, checked and logged into by cdk-assets. */
+  async ecrClient(options: ClientOptions) {
+    const clients = this.as(options);
+    const { ECRClient, DescribeImagesCommand, DescribeRepositoriesCommand, GetAuthorizationTokenCommand } = await import('@aws-sdk/client-ecr');
+    const client = new ECRClient({
+      region: options.region ?? clients.region,
+      ...(clients.options.endpoint ? { endpoint: clients.options.endpoint } : {}),
+      maxAttempts: clients.options.maxAttempts,
+      retryMode: 'adaptive',
+      credentials: () => clients.credentials(),
+    });
+    return {
+      describeImages: (input: never) => client.send(new DescribeImagesCommand(input)),
+      describeRepositories: (input: never) => client.send(new DescribeRepositoriesCommand(input)),
+      getAuthorizationToken: (input?: never) => client.send(new GetAuthorizationTokenCommand(input ?? {})),
+    } as never;
   }
 
   async secretsManagerClient(): Promise<never> {
@@ -80,7 +94,7 @@ interface ManifestJson {
 }
 
 /**
- * Publishes the file assets (Lambda code, large templates) of the given asset manifests with the
+ * Publishes the assets (Lambda code, large templates, container images) of the given asset manifests with the
  * official CDK asset library. Already-published assets are found by key and not uploaded again.
  * The library is loaded only when something is left to publish.
  */

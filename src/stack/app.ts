@@ -4,11 +4,15 @@ import type { Spec3Config } from '../config/schema.js';
 import { availabilityZones } from './azs.js';
 import { ApiStack, routesOf } from './stacks/api-stack.js';
 import { ComputeStack } from './stacks/compute-stack.js';
+import { DataStack, needsData } from './stacks/data-stack.js';
+import { EdgeStack } from './stacks/edge-stack.js';
 import { IntegrationsStack, needsIntegrations } from './stacks/integrations-stack.js';
 import { MessagingStack } from './stacks/messaging-stack.js';
 import { MonitoringStack } from './stacks/monitoring-stack.js';
 import { NetworkStack } from './stacks/network-stack.js';
+import { PipelineStack } from './stacks/pipeline-stack.js';
 import { SecurityStack } from './stacks/security-stack.js';
+import { ServiceStack } from './stacks/service-stack.js';
 import { StorageStack } from './stacks/storage-stack.js';
 import type { Spec3Stack } from './spec3-stack.js';
 import { Wiring } from './wiring.js';
@@ -21,6 +25,10 @@ export interface AppInput {
   readonly assets: ReadonlyMap<string, string>;
   /** Where the cloud assembly is written. */
   readonly outdir: string;
+  /** Absolute directory of features.service.source (the Dockerfile), when the service is built from source. */
+  readonly serviceSource?: string;
+  /** Whether this stage creates the account's GitHub OIDC provider (see ownsOidcProvider); default true. */
+  readonly ownsOidcProvider?: boolean;
 }
 
 export interface BuiltApp {
@@ -50,13 +58,17 @@ export function buildApp(input: AppInput): BuiltApp {
 
   if (input.features.vpc) stacks.push(new NetworkStack(app, base));
   stacks.push(new SecurityStack(app, base));
+  if (stage.waf) stacks.push(new EdgeStack(app, base));
+  if (input.features.pipeline) stacks.push(new PipelineStack(app, { ...base, pipeline: input.features.pipeline, ownsOidcProvider: input.ownsOidcProvider }));
   stacks.push(new StorageStack(app, base));
+  if (needsData(input.features)) stacks.push(new DataStack(app, { ...base, features: input.features }));
   stacks.push(new MessagingStack(app, { ...base, functions: input.functions }));
 
   if (input.functions.length > 0) stacks.push(new ComputeStack(app, { ...base, functions: input.functions, assets: input.assets }));
   if (input.features.api && routesOf(input.functions).length > 0) {
     stacks.push(new ApiStack(app, { ...base, api: input.features.api, functions: input.functions }));
   }
+  if (input.features.service) stacks.push(new ServiceStack(app, { ...base, service: input.features.service, sourceDir: input.serviceSource }));
   stacks.push(new MonitoringStack(app, { ...base, functions: input.functions, api: input.features.api }));
 
   if (needsIntegrations(input.functions)) stacks.push(new IntegrationsStack(app, { ...base, functions: input.functions }));

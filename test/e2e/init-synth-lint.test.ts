@@ -44,9 +44,9 @@ describe('init -> synth -> cfn-lint (built binary)', () => {
     for (const stage of STAGES) {
       const phases = synthesized[stage]!.phases;
       expect(phases.map((p) => p.phase)).toEqual(['foundation', 'app', 'integrations']);
-      expect(phases.flatMap((p) => p.stacks.map((s) => s.name)).sort()).toEqual(
-        ['api', 'compute', 'integrations', 'messaging', 'monitoring', 'network', 'security', 'storage'].map((k) => `orders-${stage}-${k}`).sort(),
-      );
+      // prod asks for WAF by default: its web ACL is the edge stack.
+      const kinds = ['api', 'compute', 'integrations', 'messaging', 'monitoring', 'network', 'security', 'storage', ...(stage === 'prod' ? ['edge'] : [])];
+      expect(phases.flatMap((p) => p.stacks.map((s) => s.name)).sort()).toEqual(kinds.map((k) => `orders-${stage}-${k}`).sort());
     }
   });
 
@@ -54,7 +54,7 @@ describe('init -> synth -> cfn-lint (built binary)', () => {
     const templates = STAGES.flatMap((stage) =>
       synthesized[stage]!.phases.flatMap((p) => p.stacks.map((s) => path.join(synthesized[stage]!.outDir, s.template))),
     );
-    expect(templates).toHaveLength(24);
+    expect(templates).toHaveLength(25);
     const lint = await sh('cfn-lint', ['--format', 'parseable', ...templates], parent);
     // cfn-lint's exit code is a bit mask: 2 errors, 4 warnings, 8 informational.
     const errors = lint.all.split('\n').filter((line) => /:E\d{4}:/.test(line));

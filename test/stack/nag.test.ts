@@ -2,11 +2,12 @@ import { describe, expect, it } from 'vitest';
 import { DEFAULT_STAGES } from '../../src/config/presets.js';
 import type { Spec3ConfigInput } from '../../src/config/schema.js';
 import { useStages, valuesUnder, type BuiltStage, type StageName } from './build.js';
-import { initConfig, nagFindings, type Finding } from './nag.js';
+import { fullExample, initConfig, nagFindings, type Finding } from './nag.js';
 
 /** Configs whose every stage must pass the AWS Solutions checks; add a row to cover another one. */
 export const NAG_CASES: readonly { readonly name: string; readonly config: () => Spec3ConfigInput }[] = [
   { name: 'default project (init --yes)', config: initConfig },
+  { name: 'full-feature example (examples/full)', config: fullExample },
 ];
 
 /** `rule: count` per severity, for a readable failure message and the printed summary. */
@@ -28,6 +29,8 @@ for (const nagCase of NAG_CASES) {
         `cdk-nag ${nagCase.name} ${stage}: errors ${JSON.stringify(countByRule(findings, 'error'))} warnings ${JSON.stringify(warnings)}`,
       );
       expect(errors.map((e) => `${e.rule} on ${e.paths.join(', ')}: ${e.description}`)).toEqual([]);
+      // A stage with waf puts its REST API stage behind the web ACL, so "REST API stage without WAF" is gone.
+      if (built[stage].stage.waf) expect(warnings['AwsSolutions-APIG3']).toBeUndefined();
     });
   });
 }

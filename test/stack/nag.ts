@@ -1,9 +1,16 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { DEFAULT_ACCOUNT, DEFAULT_REGION } from '../../src/commands/init/ask.js';
 import { buildConfig } from '../../src/commands/init/config.js';
 import { DEFAULT_STAGES } from '../../src/config/presets.js';
 import { DEFAULT_RUNTIME, type Spec3ConfigInput } from '../../src/config/schema.js';
 import type { BuiltStage } from './build.js';
+
+/** The project in examples/full, which turns every optional part on. */
+export function fullExample(): Spec3ConfigInput {
+  return JSON.parse(readFileSync(path.join(import.meta.dirname, '../../examples/full/spec3.config.json'), 'utf8')) as Spec3ConfigInput;
+}
 
 /** The config `spec3 init --yes` writes for a project named `orders`. */
 export function initConfig(): Spec3ConfigInput {

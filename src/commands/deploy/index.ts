@@ -24,6 +24,8 @@ import { selectStacks } from '../select-stacks.js';
 import { loadStage } from '../load-stage.js';
 import { deployRole } from '../../aws/roles.js';
 import { withStageLock } from '../../aws/lock.js';
+import { assertDockerAvailable } from '../../aws/docker-check.js';
+import { standInMessage, standInTypes } from '../../aws/local-stand-ins.js';
 
 export interface DeployOptions {
   readonly stage: string;
@@ -129,9 +131,13 @@ export async function run(options: DeployOptions, ctx: Context): Promise<DeployR
       await record.save();
       return result();
     }
+    // The local AWS only stands in for some types: say which, so a deploy that works locally is not mistaken for a tested one.
+    const standIns = emulated ? standInTypes(toDeploy.map((p) => p.body)) : [];
+    if (standIns.length > 0) ctx.io.emit({ code: 'LOCAL_STAND_INS', level: 'info', message: standInMessage(standIns)!, data: { types: standIns } });
 
     // Uploads change no stack, so they start now, beside the access check and the earlier phases.
     // With the caller's own credentials, as cdk-assets does: it assumes the bootstrap publishing role itself.
+    await assertDockerAvailable(toDeploy.flatMap((p) => p.stack.assetManifests), { env: ctx.env });
     const assets = startAssetPublishing(aws, toDeploy, ctx);
     if (options.askApproval ?? true) await approve(await findBroadening(toDeploy), ctx);
 

@@ -1,8 +1,9 @@
 import { composeOverlays, renderPartial, type PlannedFile, type TemplateTree } from '../../templates/plan.js';
 import type { TemplateVars } from '../../templates/render.js';
 import { ALL_FUNCTIONS, buildConfig, functionNames, handlerFor, moduleName, packageName } from './config.js';
-import { isPython, type Runtime } from '../../config/schema.js';
-import type { InitAnswers } from './types.js';
+import { resolveStage } from '../../config/resolve.js';
+import { configSchema, isPython, type Runtime } from '../../config/schema.js';
+import type { InitAnswers, StageAnswer } from './types.js';
 
 export const CONFIG_PATH = 'spec3.config.json';
 /** The branch CI deploys from (also `features.pipeline.branch`'s default). */
@@ -57,24 +58,46 @@ export function planInit(answers: InitAnswers, tree: TemplateTree, spec3Version:
     functionList: kept.map((f) => `- \`${f}\`: \`${handlerFor(answers, f)}\``).join('\n'),
     pipelineNote: renderPartial(tree, 'github', 'readme-section.partial.md', {
       repository: answers.github ?? 'your repository',
+      project: answers.project,
       branch: BRANCH,
       stageOrder: answers.stages.map((s) => `\`${s.name}\``).join(', '),
+      foundationCommands: answers.stages.map((s) => `   npx spec3 deploy ${s.name} --phase foundation`).join('\n'),
+      protectedStages: protectedStages(answers).map((s) => `\`${s}\``).join(', ') || 'none yet',
     }),
     testSteps: renderPartial(tree, runtime.overlay, 'ci-test-steps.partial.yml', { runtimeVersion: runtime.version }),
     deployJobs: deployJobs(answers, tree, runtime),
   };
 
-  // The workflow is written either way: it only needs a role ARN per GitHub environment, whether
-  // spec3's pipeline feature (--github) creates those roles or the team brings its own.
+  // The workflow is written either way: it assumes a role named <project>-<stage>-deploy per
+  // stage, whether spec3's pipeline feature (--github) creates those roles or the team brings its own.
   const overlays = ['base', runtime.overlay, 'github'];
   const files = composeOverlays(tree, overlays, vars).filter((f) => !belongsToOmittedFunction(f, omitted));
   const config: PlannedFile = { path: CONFIG_PATH, content: `${JSON.stringify(buildConfig(answers), null, 2)}\n` };
   return [config, ...files.filter((f) => f.path !== CONFIG_PATH)];
 }
 
-/** One deploy job per stage, in stage order; each waits for the previous one (and tests). */
+/** Names of the stages the new config makes protected (prod, through the presets). */
+function protectedStages(answers: InitAnswers): string[] {
+  const config = configSchema.parse(buildConfig(answers));
+  return answers.stages.filter((s) => resolveStage(config, s.name).protected).map((s) => s.name);
+}
+
+/** AWS partition of a region, for ARNs written into the workflow. */
+const partitionOf = (region: string): string => (region.startsWith('us-gov-') ? 'aws-us-gov' : region.startsWith('cn-') ? 'aws-cn' : 'aws');
+
+/** The role the pipeline stack creates for a stage (see src/stack/stacks/pipeline-stack.ts). */
+export const deployRoleArn = (project: string, stage: StageAnswer): string =>
+  `arn:${partitionOf(stage.region)}:iam::${stage.account}:role/${project}-${stage.name}-deploy`;
+
+/**
+ * One deploy job per stage, in stage order; each waits for the previous one (and tests). A job of a
+ * protected stage runs in the GitHub environment of the stage: GitHub then waits for its reviewers,
+ * and the token's subject names the environment, which is what that stage's role trusts; the
+ * other roles trust the branch, so their jobs name no environment.
+ */
 function deployJobs(answers: InitAnswers, tree: TemplateTree, runtime: ReturnType<typeof family>): string {
   const runtimeSetup = renderPartial(tree, runtime.overlay, 'ci-deploy-setup.partial.yml', { runtimeVersion: runtime.version });
+  const gated = new Set(protectedStages(answers));
   return answers.stages
     .map((stage, i) =>
       renderPartial(tree, 'github', 'deploy-job.partial.yml', {
@@ -82,6 +105,8 @@ function deployJobs(answers: InitAnswers, tree: TemplateTree, runtime: ReturnTyp
         region: stage.region,
         needs: i === 0 ? 'test' : `deploy-${answers.stages[i - 1]!.name}`,
         branch: BRANCH,
+        environment: gated.has(stage.name) ? `\n    environment: ${stage.name}` : '',
+        roleArn: deployRoleArn(answers.project, stage),
         runtimeSetup,
       }),
     )

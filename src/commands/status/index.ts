@@ -4,6 +4,7 @@ import { connectStage } from '../../aws/connect.js';
 import { loadConfig } from '../../config/load.js';
 import { resolveStage } from '../../config/resolve.js';
 import type { Context } from '../../context.js';
+import { stackKindsOf } from '../../stack/kinds.js';
 import { stageStacks } from '../../stack/naming.js';
 import { PHASES, type Phase } from '../../stack/phases.js';
 
@@ -40,9 +41,12 @@ export async function run(options: StatusOptions, ctx: Context): Promise<StatusR
   const loaded = await loadConfig({ cwd: ctx.cwd, config: options.config });
   const stage = resolveStage(loaded.config, options.stage);
   const { aws } = await connectStage(stage, options.aws ?? {}, ctx);
-  const stacks = await Promise.all(
-    stageStacks({ project: stage.project, stage: stage.name }).map(async ({ name, phase }) => {
+  const planned = new Set(stackKindsOf({ stage, functions: loaded.config.functions, features: loaded.config.features }));
+  const found = await Promise.all(
+    stageStacks({ project: stage.project, stage: stage.name }).map(async ({ kind, name, phase }) => {
       const s = await describeStack(aws, name);
+      // A stack the config no longer has is still listed while it is deployed (left over from a removed feature).
+      if (!s && !planned.has(kind)) return undefined;
       const report: StackStatus = s
         ? {
             name,
@@ -57,6 +61,7 @@ export async function run(options: StatusOptions, ctx: Context): Promise<StatusR
       return { phase, report };
     }),
   );
+  const stacks = found.filter((s): s is NonNullable<typeof s> => s !== undefined);
   const phases = PHASES.map((phase) => ({ phase, stacks: stacks.filter((s) => s.phase === phase).map((s) => s.report) }));
   const deployed = stacks.filter((s) => s.report.status !== 'NOT_DEPLOYED').length;
   return { project: stage.project, stage: stage.name, account: stage.account, region: stage.region, phases, deployed, total: stacks.length };

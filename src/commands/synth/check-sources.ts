@@ -1,6 +1,6 @@
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
-import { isPython, type FunctionConfig } from '../../config/schema.js';
+import { isPython, type FunctionConfig, type ServiceConfig } from '../../config/schema.js';
 import { Spec3Error } from '../../errors.js';
 
 async function exists(p: string, kind: 'file' | 'dir'): Promise<boolean> {
@@ -40,4 +40,28 @@ export async function checkSources(functions: readonly FunctionConfig[], project
       );
     }
   }
+}
+
+/**
+ * The absolute Dockerfile directory of `features.service.source`, checked: it must exist and hold
+ * a Dockerfile. Undefined when the stage has no service or the service names an `image` instead.
+ */
+export async function checkServiceSource(
+  service: Pick<ServiceConfig, 'source'> | undefined,
+  projectDir: string,
+  file: string,
+): Promise<string | undefined> {
+  if (!service?.source) return undefined;
+  const source = path.resolve(projectDir, service.source);
+  const hasDir = await exists(source, 'dir');
+  if (!hasDir || !(await exists(path.join(source, 'Dockerfile'), 'file'))) {
+    throw new Spec3Error(
+      'SERVICE_SOURCE_MISSING',
+      hasDir
+        ? `${file}: features.service.source: directory "${service.source}" has no Dockerfile (looked for ${path.join(source, 'Dockerfile')}).`
+        : `${file}: features.service.source: directory "${service.source}" does not exist (looked in ${source}).`,
+      'Point "source" at the directory that holds the Dockerfile of the service, or set "image" to an image URI instead.',
+    );
+  }
+  return source;
 }

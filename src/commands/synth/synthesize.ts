@@ -8,7 +8,7 @@ import { DEFAULT_RUNTIME, RUNTIME_CREATE_BLOCKED } from '../../config/schema.js'
 import { Spec3Error } from '../../errors.js';
 import type { PlannedPhase } from '../../stack/plan.js';
 import { bundleFunctions } from './bundle.js';
-import { checkSources } from './check-sources.js';
+import { checkServiceSource, checkSources } from './check-sources.js';
 
 export interface SynthesizeOptions {
   readonly stage: string;
@@ -56,11 +56,16 @@ export async function synthesize(options: SynthesizeOptions, ctx: Pick<Context, 
   const functions = resolveFunctions(config, stage);
   const shownFile = path.relative(ctx.cwd, loaded.file) || loaded.file;
   await checkSources(functions, dir, shownFile);
-  if (stage.waf) {
+  const serviceSource = await checkServiceSource(config.features.service, dir, shownFile);
+  if (stage.waf && config.features.api?.type === 'http') {
+    // API Gateway v2 (HTTP APIs) cannot be associated with a WAF web ACL at all.
     ctx.io.emit({
-      code: 'WAF_NOT_AVAILABLE',
+      code: 'WAF_HTTP_API',
       level: 'warn',
-      message: `Stage ${stage.name} asks for WAF, but this version of spec3 creates no web ACL yet; the API is protected by throttling only.`,
+      message:
+        `Stage ${stage.name} asks for WAF, but an HTTP API cannot take a WAF web ACL (API Gateway HTTP APIs have no WAF support): ` +
+        `the API is protected by throttling only${config.features.service ? '; the load balancer does get the web ACL' : ''}. ` +
+        `To put the API behind the web ACL, set features.api.type to "rest" in ${shownFile}.`,
     });
   }
   for (const fn of functions) {
@@ -93,12 +98,21 @@ export async function synthesize(options: SynthesizeOptions, ctx: Pick<Context, 
   try {
     await prepareOutDir(outDir);
     // aws-cdk-lib is loaded only here, never for --help or config errors.
-    const [{ buildApp }, { asPhaseError, checkPhases }, { planFromAssembly }] = await Promise.all([
+    const [{ buildApp }, { asPhaseError, checkPhases }, { planFromAssembly }, { ownsOidcProvider }] = await Promise.all([
       import('../../stack/app.js'),
       import('../../stack/phase-check.js'),
       import('../../stack/plan.js'),
+      import('../../stack/stacks/pipeline-stack.js'),
     ]);
-    const { app } = buildApp({ stage, functions, features: config.features, assets, outdir: outDir });
+    const { app } = buildApp({
+      stage,
+      functions,
+      features: config.features,
+      assets,
+      outdir: outDir,
+      ...(serviceSource ? { serviceSource } : {}),
+      ownsOidcProvider: ownsOidcProvider(config, stage.name),
+    });
     let assembly;
     try {
       assembly = app.synth();

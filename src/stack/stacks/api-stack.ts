@@ -4,6 +4,7 @@ import type { Construct } from 'constructs';
 import type { ResolvedFunction } from '../../config/resolve.js';
 import type { Spec3Config } from '../../config/schema.js';
 import { acknowledge } from '../acknowledge.js';
+import { attachWebAcl } from '../edge/attach.js';
 import { prefix } from '../naming.js';
 import { dataRemovalPolicy } from '../removal.js';
 import { Spec3Stack, type StackInput } from '../spec3-stack.js';
@@ -86,6 +87,7 @@ export class ApiStack extends Spec3Stack {
           allowMethods: apigw.Cors.ALL_METHODS,
         },
       });
+      attachWebAcl(this, 'WebAclAssociation', api.deploymentStage.stageArn);
       // Rejects requests missing a declared parameter before they cost a function invocation.
       const requestValidator = api.addRequestValidator('RequestValidator', {
         requestValidatorName: `${name}-validator`,

@@ -3,8 +3,11 @@ import type { Construct } from 'constructs';
 import type { ResolvedFunction } from '../../config/resolve.js';
 import type { Runtime } from '../../config/schema.js';
 import { acknowledge, wildcardFinding } from '../acknowledge.js';
+import { CanaryDelivery } from '../delivery/canary.js';
+import { liveAlias } from '../delivery/live-alias.js';
+import { rollbackAlarms } from '../delivery/rollback-alarms.js';
 import { dataAccessOf, grantsOf } from '../grants.js';
-import { functionName } from '../naming.js';
+import { functionName, prefix } from '../naming.js';
 import { dataRemovalPolicy } from '../removal.js';
 import { Spec3Stack, type StackInput } from '../spec3-stack.js';
 import { TABLE_INDEX } from './storage-stack.js';
@@ -41,12 +44,18 @@ class Foundation {
 /**
  * Phase app. One Lambda per configured function: its own role with only the grants it asked for,
  * its own log group with the stage's retention, X-Ray tracing, failed async invocations to the DLQ.
+ * Callers reach a function through its `live` alias on a published version; in a `canary` stage
+ * CodeDeploy moves that alias (10% for five minutes, rolled back on the function's alarms),
+ * elsewhere a deploy moves it at once.
  */
 export class ComputeStack extends Spec3Stack {
   constructor(scope: Construct, input: ComputeStackInput) {
     super(scope, 'compute', input, 'Lambda functions');
     const { stage } = input;
     const foundation = new Foundation(this);
+    const canary = stage.canary
+      ? new CanaryDelivery(this, 'Delivery', { applicationName: `${prefix({ project: stage.project, stage: stage.name })}-functions` })
+      : undefined;
     const basePolicy = iam.ManagedPolicy.fromManagedPolicyArn(
       this,
       'FunctionBasePolicy',
@@ -78,6 +87,7 @@ export class ComputeStack extends Spec3Stack {
         code: lambda.Code.fromAsset(code),
         memorySize: fn.memory,
         timeout: Duration.seconds(fn.timeout),
+        reservedConcurrentExecutions: fn.reservedConcurrency,
         role,
         logGroup,
         tracing: lambda.Tracing.ACTIVE,
@@ -126,7 +136,11 @@ export class ComputeStack extends Spec3Stack {
         reason: `The runtime is the project's \`runtime\` setting (${fn.runtime}), one AWS supports; spec3 does not move projects to a newer runtime behind their back.`,
       });
 
-      this.wiring.publish(this, `fn-${fn.name}-arn`, func.functionArn);
+      const live = liveAlias(func, fn);
+      if (canary) canary.add(id, live, name, rollbackAlarms(live, name, fn, stage));
+
+      // The alias ARN: whatever invokes the function through wiring invokes `live`, never $LATEST.
+      this.wiring.publish(this, `fn-${fn.name}-arn`, live.functionArn, `ARN of the live alias of ${name}, invoked by later stacks`);
       this.wiring.publish(this, `fn-${fn.name}-name`, func.functionName);
     }
   }

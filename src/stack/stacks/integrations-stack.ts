@@ -72,14 +72,17 @@ export class IntegrationsStack extends Spec3Stack {
             });
             break;
           }
-          case 'queue':
-            new lambda.EventSourceMapping(this, id, {
+          case 'queue': {
+            const mapping = new lambda.EventSourceMapping(this, id, {
               target: func,
               eventSourceArn: sqs.Queue.fromQueueArn(this, `${id}-queue`, this.wiring.consume(this, 'messaging', 'work-queue-arn')).queueArn,
               batchSize: trigger.batchSize,
               reportBatchItemFailures: true,
             });
+            // The construct names the function without its qualifier ($LATEST); the ARN keeps the alias.
+            (mapping.node.defaultChild as lambda.CfnEventSourceMapping).functionName = func.functionArn;
             break;
+          }
         }
       });
     }

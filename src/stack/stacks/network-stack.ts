@@ -46,5 +46,9 @@ export class NetworkStack extends Spec3Stack {
     const privateSubnets = this.vpc.selectSubnets({ subnetType: privateType }).subnetIds;
     this.wiring.publish(this, 'vpc-id', this.vpc.vpcId);
     this.wiring.publish(this, 'private-subnet-ids', Fn.join(',', privateSubnets));
+    // The container service's load balancer (and its tasks in stages without NAT) sit in these.
+    this.wiring.publish(this, 'public-subnet-ids', Fn.join(',', this.vpc.publicSubnets.map((s) => s.subnetId)));
+    // Data services (search endpoint, graph cluster) admit traffic from inside the VPC only.
+    this.wiring.publish(this, 'vpc-cidr', this.vpc.vpcCidrBlock);
   }
 }

@@ -105,20 +105,21 @@ describe('deploy and destroy errors on the local AWS', () => {
     const deployed = await run('deploy', 'prod', '--phase', 'foundation');
     expect(deployed.exitCode, deployed.all).toBe(0);
     const names = Object.keys(await stackStates('prod')).map((s) => `${project}-prod-${s}`);
-    expect(names).toHaveLength(4);
+    // network, security, storage, messaging, and the WAF's edge stack (prod asks for WAF).
+    expect(names).toHaveLength(5);
     const protection = async () =>
       Promise.all(
         names.map(async (StackName) => (await client(CloudFormationClient).send(new DescribeStacksCommand({ StackName }))).Stacks?.[0]?.EnableTerminationProtection),
       );
-    expect(await protection()).toEqual([true, true, true, true]);
+    expect(await protection()).toEqual(Array(5).fill(true));
 
     const refused = await run('destroy', 'prod', '--force');
     expect(refused.exitCode, refused.all).toBe(1);
     expect(refused.stderr).toContain('Stage prod is protected');
     expect(refused.stderr).toContain('Nothing was changed.');
     expect(refused.stderr).toContain('spec3 destroy prod --allow-protected');
-    expect(Object.values(await stackStates('prod'))).toEqual(Array(4).fill('CREATE_COMPLETE'));
-    expect(await protection()).toEqual([true, true, true, true]);
+    expect(Object.values(await stackStates('prod'))).toEqual(Array(5).fill('CREATE_COMPLETE'));
+    expect(await protection()).toEqual(Array(5).fill(true));
 
     const bucket = await published('prod', 'storage/bucket-name');
     const destroyed = await spec3Typing('prod', ['destroy', 'prod', '--allow-protected'], dir, awsEnv(local.endpoint()));

@@ -77,7 +77,7 @@ describe('diff on the local AWS', () => {
     expect(r.stdout).toContain('No differences in 8 stack(s).');
   });
 
-  it('a function memory change: exit 2 naming only the compute stack and its MemorySize', async () => {
+  it('a function memory change: exit 2 naming only the compute stack, its MemorySize and the new version behind the live alias', async () => {
     const config = await editConfig(dir, (c) => {
       c.functions[0]!.memory = 512;
     });
@@ -93,10 +93,14 @@ describe('diff on the local AWS', () => {
     expect(diff).toMatchObject({ project: config.project, stage: 'dev', account: '123456789012', region: 'us-east-1' });
     expect(Object.entries(statuses(diff)).filter(([, s]) => s !== 'unchanged')).toEqual([['compute', 'changed']]);
     const compute = diff.stacks.find((s) => s.name === 'demo-dev-compute')!;
-    expect(compute).toMatchObject({
-      phase: 'app',
-      resources: [{ logicalId: expect.stringMatching(/^Api/), type: 'AWS::Lambda::Function', change: 'modify', replacement: false }],
-      security: { broadened: false, iam: [], securityGroups: [] },
+    expect(compute).toMatchObject({ phase: 'app', security: { broadened: false, iam: [], securityGroups: [] } });
+    // A configuration change publishes a new version, and the live alias moves to it.
+    const changes = compute.resources.map((r) => `${r.change} ${r.type}`).sort();
+    expect(changes).toEqual(['add AWS::Lambda::Version', 'modify AWS::Lambda::Alias', 'modify AWS::Lambda::Function', 'remove AWS::Lambda::Version']);
+    expect(compute.resources.find((r) => r.type === 'AWS::Lambda::Function')).toMatchObject({
+      logicalId: expect.stringMatching(/^Api/),
+      change: 'modify',
+      replacement: false,
     });
     expect(compute.text).toContain('MemorySize');
     expect(diff.stacks.filter((s) => s.status === 'unchanged').every((s) => s.text === '' && s.resources.length === 0)).toBe(true);
@@ -110,7 +114,8 @@ describe('diff on the local AWS', () => {
     const before = await changeSets();
     const r = await run('diff', 'dev', '--change-set', '--stack', 'compute');
     expect(r.exitCode, r.all).toBe(2);
-    expect(r.stdout).toContain('CloudFormation change set (deleted after reading): 1 resource change(s)');
+    // The function, its new version, the old one and the alias.
+    expect(r.stdout).toMatch(/CloudFormation change set \(deleted after reading\): \d+ resource change\(s\)/);
     expect(r.stdout).toMatch(/Modify AWS::Lambda::Function Api\w+/);
     const after = await changeSets();
     // The emulator keeps executed change sets (CloudFormation removes them); none is pending, and none of diff's remains.

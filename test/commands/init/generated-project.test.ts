@@ -69,14 +69,22 @@ describe('a generated project', () => {
     ] as const) {
       const job = workflow.jobs[`deploy-${stage}`];
       expect(job.needs).toBe(needs);
-      expect(job.environment).toBe(stage);
+      // Only the protected stage runs in a GitHub environment: its role trusts that environment's
+      // tokens, the others trust the branch (a job naming an environment would not match them).
+      expect(job.environment).toBe(stage === 'prod' ? 'prod' : undefined);
       expect(job.if).toBe("github.event_name == 'push' && github.ref == 'refs/heads/main'");
       expect(job.steps).toContainEqual({
         uses: 'aws-actions/configure-aws-credentials@v4',
-        with: { 'role-to-assume': '${{ vars.AWS_DEPLOY_ROLE_ARN }}', 'aws-region': 'eu-central-1' },
+        with: {
+          'role-to-assume': `arn:aws:iam::123456789012:role/orders-${stage}-deploy`,
+          'role-session-name': `github-${stage}-\${{ github.run_id }}`,
+          'aws-region': 'eu-central-1',
+        },
       });
       expect(job.steps.at(-1)).toEqual({ run: `npx spec3 deploy ${stage} --yes` });
     }
-    expect(await readFile(path.join(dir, 'README.md'), 'utf8')).toContain('on every push and pull request of acme/orders');
+    const readme = await readFile(path.join(dir, 'README.md'), 'utf8');
+    expect(readme).toContain('on every push and pull request of acme/orders');
+    expect(readme).toContain('npx spec3 deploy dev --phase foundation\n   npx spec3 deploy staging --phase foundation\n   npx spec3 deploy prod --phase foundation');
   });
 });

@@ -98,7 +98,7 @@ describe('planInit', () => {
       staging: { account: '123456789012', region: 'us-east-1' },
       prod: { account: '210987654321', region: 'eu-west-1' },
     });
-    expect(c.features).toEqual({ api: { type: 'http', cors: ['*'] }, vpc: false, pipeline: { github: 'acme/orders', branch: 'main' } });
+    expect(c.features).toEqual({ api: { type: 'http', cors: ['*'] }, vpc: false, pipeline: { github: 'acme/orders', branch: 'main', oidcProvider: 'create' } });
     expect(
       c.functions.map((f) => ({ name: f.name, handler: f.handler, source: f.source, runtime: f.runtime, access: f.access, triggers: f.triggers })),
     ).toEqual([
@@ -192,5 +192,28 @@ describe('planInit', () => {
     const node = file(answers({ runtime: 'nodejs22.x' }), '.github/workflows/deploy.yml');
     expect(node).toContain("node-version: '22'\n      - run: node --test");
     expect(node).not.toContain('setup-python');
+  });
+
+  it("assumes each stage's deploy role, in the stage's account, and gates protected stages by a GitHub environment", () => {
+    const workflow = file(answers(), '.github/workflows/deploy.yml');
+    expect(workflow).toContain('role-to-assume: arn:aws:iam::123456789012:role/my-orders-dev-deploy\n');
+    expect(workflow).toContain('role-to-assume: arn:aws:iam::123456789012:role/my-orders-staging-deploy\n');
+    expect(workflow).toContain('role-to-assume: arn:aws:iam::210987654321:role/my-orders-prod-deploy\n');
+    expect(workflow).not.toContain('AWS_DEPLOY_ROLE_ARN');
+    expect(workflow.match(/^ {4}environment: .*$/gm)).toEqual(['    environment: prod']);
+    expect(workflow).toContain("  deploy-prod:\n    needs: deploy-staging\n    if: github.event_name == 'push' && github.ref == 'refs/heads/main'\n    runs-on: ubuntu-latest\n    environment: prod\n");
+    expect(workflow).toContain('  deploy-dev:\n    needs: test\n    if: github.event_name == \'push\' && github.ref == \'refs/heads/main\'\n    runs-on: ubuntu-latest\n    steps:\n');
+    const gov = file(answers({ stages: [{ name: 'dev', account: '123456789012', region: 'us-gov-west-1' }] }), '.github/workflows/deploy.yml');
+    expect(gov).toContain('role-to-assume: arn:aws-us-gov:iam::123456789012:role/my-orders-dev-deploy\n');
+  });
+
+  it('tells in the README to deploy the pipeline stack from a workstation first', () => {
+    const readme = file(answers({ github: 'acme/orders' }), 'README.md');
+    expect(readme).toContain('`my-orders-<stage>-deploy`');
+    expect(readme).toContain('   npx spec3 deploy dev --phase foundation\n   npx spec3 deploy staging --phase foundation\n   npx spec3 deploy prod --phase foundation\n');
+    expect(readme).toContain('environment for each protected stage\n   (`prod`)');
+    expect(readme).not.toMatch(/\{\{|\}\}/);
+    const noProd = file(answers({ stages: [STAGES[0]!] }), 'README.md');
+    expect(noProd).toContain('protected stage\n   (none yet)');
   });
 });

@@ -63,17 +63,42 @@ describe('synth', () => {
     );
   });
 
-  it('says that a stage asking for WAF gets no web ACL yet', async () => {
+  it('gives a stage asking for WAF an edge stack in the foundation phase, with no warning for a REST API', async () => {
     const dir = await tempDir();
     await writeProject(dir);
     const prod = new TestIo();
-    await synth({ stage: 'prod' }, { cwd: dir, io: prod });
-    expect(prod.events.filter((e) => e.code === 'WAF_NOT_AVAILABLE').map((e) => e.message)).toEqual([
-      'Stage prod asks for WAF, but this version of spec3 creates no web ACL yet; the API is protected by throttling only.',
+    const result = await synth({ stage: 'prod' }, { cwd: dir, io: prod });
+    expect(result.phases[0]!.stacks.map((s) => s.name)).toContain('orders-prod-edge');
+    expect(prod.codes()).not.toContain('WAF_HTTP_API');
+    const dev = new TestIo();
+    const devResult = await synth({ stage: 'dev' }, { cwd: dir, io: dev });
+    expect(devResult.phases.flatMap((p) => p.stacks.map((s) => s.name))).not.toContain('orders-dev-edge');
+  });
+
+  it('warns that an HTTP API cannot take the web ACL of a stage asking for WAF', async () => {
+    const dir = await tempDir();
+    await writeProject(dir, sampleConfig({ features: { vpc: true, api: { type: 'http' } } }));
+    const prod = new TestIo();
+    const result = await synth({ stage: 'prod' }, { cwd: dir, io: prod });
+    expect(prod.events.filter((e) => e.code === 'WAF_HTTP_API').map((e) => e.message)).toEqual([
+      'Stage prod asks for WAF, but an HTTP API cannot take a WAF web ACL (API Gateway HTTP APIs have no WAF support): ' +
+        'the API is protected by throttling only. To put the API behind the web ACL, set features.api.type to "rest" in spec3.config.json.',
     ]);
+    // The web ACL is still made, for the load balancer of a container service.
+    expect(result.phases[0]!.stacks.map((s) => s.name)).toContain('orders-prod-edge');
     const dev = new TestIo();
     await synth({ stage: 'dev' }, { cwd: dir, io: dev });
-    expect(dev.codes()).not.toContain('WAF_NOT_AVAILABLE');
+    expect(dev.codes()).not.toContain('WAF_HTTP_API');
+  });
+
+  it('says the load balancer still gets the web ACL when an HTTP API cannot', async () => {
+    const dir = await tempDir();
+    await writeProject(dir, sampleConfig({ features: { vpc: true, api: { type: 'http' }, service: { image: 'public.ecr.aws/nginx/nginx:1.27' } } }));
+    const prod = new TestIo();
+    await synth({ stage: 'prod' }, { cwd: dir, io: prod });
+    expect(prod.events.find((e) => e.code === 'WAF_HTTP_API')?.message).toContain(
+      'the API is protected by throttling only; the load balancer does get the web ACL.',
+    );
   });
 });
 

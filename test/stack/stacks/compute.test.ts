@@ -194,10 +194,11 @@ describe('compute stack: least privilege', () => {
 });
 
 describe('compute stack: outputs', () => {
-  it('publishes each function ARN and name through SSM', () => {
+  it("publishes the ARN of each function's live alias and the function name through SSM", () => {
     const template = built.dev.template('compute');
     const fn = fnNamed('dev', 'api');
-    template.hasResourceProperties('AWS::SSM::Parameter', { Name: '/spec3/orders/dev/compute/fn-api-arn', Value: { 'Fn::GetAtt': [fn.id, 'Arn'] } });
+    const alias = onlyResource(template, 'AWS::Lambda::Alias', { FunctionName: { Ref: fn.id }, Name: 'live' });
+    template.hasResourceProperties('AWS::SSM::Parameter', { Name: '/spec3/orders/dev/compute/fn-api-arn', Value: { Ref: alias.id } });
     template.hasResourceProperties('AWS::SSM::Parameter', { Name: '/spec3/orders/dev/compute/fn-api-name', Value: { Ref: fn.id } });
     template.resourceCountIs('AWS::SSM::Parameter', NAMES.length * 2);
   });

@@ -50,7 +50,8 @@ describe('integrations stack: queue and permissions', () => {
     expect(mapping.Properties).toMatchObject({
       BatchSize: 10,
       EventSourceArn: ssmRef(template, '/spec3/orders/dev/messaging/work-queue-arn'),
-      FunctionName: { 'Fn::Select': [6, { 'Fn::Split': [':', fnArn('analysis')] }] },
+      // The ARN of the live alias, not the bare name (which would invoke $LATEST).
+      FunctionName: fnArn('analysis'),
       FunctionResponseTypes: ['ReportBatchItemFailures'],
     });
   });

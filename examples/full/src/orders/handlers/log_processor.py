@@ -1,0 +1,8 @@
+"""The log-processor function of the full-feature example."""
+
+import json
+import os
+
+
+def handler(event, context):
+    return {"statusCode": 200, "body": json.dumps({"function": "log-processor", "stage": os.environ.get("STAGE")})}
