@@ -89,12 +89,23 @@ for (const nagCase of NAG_CASES) {
       const queues = resources(stage, 'AWS::SQS::Queue');
       const topics = resources(stage, 'AWS::SNS::Topic');
       for (const found of [tables, buckets, queues, topics]) expect(found.length).toBeGreaterThan(0);
+      // A config that asks for the optional stores must have them, or the checks below would pass vacuously.
+      const features = nagCase.config().features ?? {};
+      if (features.graph) expect(resources(stage, 'AWS::Neptune::DBCluster').length).toBeGreaterThan(0);
+      if (features.search) expect(resources(stage, 'AWS::OpenSearchServerless::Collection').length).toBeGreaterThan(0);
+      if (features.service?.secrets?.length) expect(resources(stage, 'AWS::SecretsManager::Secret').length).toBeGreaterThan(0);
 
       const unencrypted = [
         ...tables.filter((t) => t.properties.SSESpecification?.SSEEnabled !== true || !t.properties.SSESpecification?.KMSMasterKeyId),
         ...buckets.filter((b) => !(b.properties.BucketEncryption?.ServerSideEncryptionConfiguration?.[0]?.ServerSideEncryptionByDefault?.SSEAlgorithm)),
         ...queues.filter((q) => !q.properties.KmsMasterKeyId && q.properties.SqsManagedSseEnabled !== true),
         ...topics.filter((t) => !t.properties.KmsMasterKeyId),
+        // The optional data stores (examples/full): graph, secrets, search collections.
+        ...resources(stage, 'AWS::Neptune::DBCluster').filter((c) => c.properties.StorageEncrypted !== true || !c.properties.KmsKeyId),
+        ...resources(stage, 'AWS::SecretsManager::Secret').filter((x) => !x.properties.KmsKeyId),
+        ...resources(stage, 'AWS::OpenSearchServerless::Collection').filter(
+          (c) => !resources(stage, 'AWS::OpenSearchServerless::SecurityPolicy').some((p) => p.stack === c.stack && p.properties.Type === 'encryption'),
+        ),
       ];
       expect(unencrypted.map((r) => `${r.stack}/${r.id}`)).toEqual([]);
     });
