@@ -2,11 +2,11 @@ import { App, Tags } from 'aws-cdk-lib';
 import type { ResolvedFunction, ResolvedStage } from '../config/resolve.js';
 import type { Spec3Config } from '../config/schema.js';
 import { availabilityZones } from './azs.js';
-import { ApiStack, routesOf } from './stacks/api-stack.js';
+import { ApiStack } from './stacks/api-stack.js';
 import { ComputeStack } from './stacks/compute-stack.js';
-import { DataStack, needsData } from './stacks/data-stack.js';
+import { DataStack } from './stacks/data-stack.js';
 import { EdgeStack } from './stacks/edge-stack.js';
-import { IntegrationsStack, needsIntegrations } from './stacks/integrations-stack.js';
+import { IntegrationsStack } from './stacks/integrations-stack.js';
 import { MessagingStack } from './stacks/messaging-stack.js';
 import { MonitoringStack } from './stacks/monitoring-stack.js';
 import { NetworkStack } from './stacks/network-stack.js';
@@ -16,6 +16,7 @@ import { ServiceStack } from './stacks/service-stack.js';
 import { StorageStack } from './stacks/storage-stack.js';
 import type { Spec3Stack } from './spec3-stack.js';
 import { Wiring } from './wiring.js';
+import { stackKindsOf } from './kinds.js';
 
 export interface AppInput {
   readonly stage: ResolvedStage;
@@ -56,22 +57,24 @@ export function buildApp(input: AppInput): BuiltApp {
   const base = { stage, wiring };
   const stacks: Spec3Stack[] = [];
 
-  if (input.features.vpc) stacks.push(new NetworkStack(app, base));
+  const has = new Set(stackKindsOf({ stage, functions: input.functions, features: input.features }));
+
+  if (has.has('network')) stacks.push(new NetworkStack(app, base));
   stacks.push(new SecurityStack(app, base));
-  if (stage.waf) stacks.push(new EdgeStack(app, base));
-  if (input.features.pipeline) stacks.push(new PipelineStack(app, { ...base, pipeline: input.features.pipeline, ownsOidcProvider: input.ownsOidcProvider }));
+  if (has.has('edge')) stacks.push(new EdgeStack(app, base));
+  if (has.has('pipeline') && input.features.pipeline) stacks.push(new PipelineStack(app, { ...base, pipeline: input.features.pipeline, ownsOidcProvider: input.ownsOidcProvider }));
   stacks.push(new StorageStack(app, base));
-  if (needsData(input.features)) stacks.push(new DataStack(app, { ...base, features: input.features }));
+  if (has.has('data')) stacks.push(new DataStack(app, { ...base, features: input.features }));
   stacks.push(new MessagingStack(app, { ...base, functions: input.functions }));
 
-  if (input.functions.length > 0) stacks.push(new ComputeStack(app, { ...base, functions: input.functions, assets: input.assets }));
-  if (input.features.api && routesOf(input.functions).length > 0) {
+  if (has.has('compute')) stacks.push(new ComputeStack(app, { ...base, functions: input.functions, assets: input.assets }));
+  if (has.has('api') && input.features.api) {
     stacks.push(new ApiStack(app, { ...base, api: input.features.api, functions: input.functions }));
   }
-  if (input.features.service) stacks.push(new ServiceStack(app, { ...base, service: input.features.service, sourceDir: input.serviceSource }));
+  if (has.has('service') && input.features.service) stacks.push(new ServiceStack(app, { ...base, service: input.features.service, sourceDir: input.serviceSource }));
   stacks.push(new MonitoringStack(app, { ...base, functions: input.functions, api: input.features.api }));
 
-  if (needsIntegrations(input.functions)) stacks.push(new IntegrationsStack(app, { ...base, functions: input.functions }));
+  if (has.has('integrations')) stacks.push(new IntegrationsStack(app, { ...base, functions: input.functions }));
 
   // Dashboards take no tags in CloudFormation (cfn-lint E3002), though aws-cdk-lib would add them.
   const untaggable = { excludeResourceTypes: ['AWS::CloudWatch::Dashboard'] };

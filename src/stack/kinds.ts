@@ -26,7 +26,7 @@ const WHEN: Record<StackKind, (s: StageShape) => boolean> = {
   integrations: (s) => s.functions.some((fn) => fn.triggers.some((t) => t.type !== 'http')),
 };
 
-/** The stack kinds a stage has, in the phase map's order (the app may build them in another order inside a phase). */
+/** The stack kinds a stage has, in the phase map's order: buildApp builds exactly these (in its own order inside a phase), status lists them. */
 export function stackKindsOf(shape: StageShape): StackKind[] {
   return (Object.keys(STACK_PHASES) as StackKind[]).filter((kind) => WHEN[kind](shape));
 }

@@ -9,8 +9,6 @@ export interface DataStackInput extends StackInput {
   readonly features: Spec3Config['features'];
 }
 
-/** Whether the stage has a data stack: only when a data service is asked for (both are off by default). */
-export const needsData = (features: Spec3Config['features']): boolean => Boolean(features.search || features.graph);
 
 /**
  * Phase foundation. Opt-in data services in the stage VPC: an OpenSearch Serverless vector search

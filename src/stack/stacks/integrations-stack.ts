@@ -14,11 +14,6 @@ export interface IntegrationsStackInput extends StackInput {
   readonly functions: readonly ResolvedFunction[];
 }
 
-/** True when a function has a trigger that belongs in the integrations phase. */
-export function needsIntegrations(functions: readonly ResolvedFunction[]): boolean {
-  return functions.some((fn) => fn.triggers.some((t) => t.type !== 'http'));
-}
-
 function objectKeyFilter(t: Extract<TriggerConfig, { type: 's3' }>): Record<string, unknown> | undefined {
   if (t.prefix && t.suffix) return { key: [{ wildcard: `${t.prefix}*${t.suffix}` }] };
   if (t.prefix) return { key: [{ prefix: t.prefix }] };
