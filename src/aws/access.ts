@@ -63,7 +63,7 @@ export async function resolveAwsOptions(flags: AwsFlags, env: Env, stageRegion: 
 
 function parseAttempts(value: string | undefined): number | undefined {
   if (value === undefined || value === '') return undefined;
-  return checkAttempts(value, 'SPEC3_MAX_ATTEMPTS');
+  return checkAttempts(value, 'SPEC3_MAX_ATTEMPTS', 'Set SPEC3_MAX_ATTEMPTS to a whole number from 1 to 20, or unset it for the default of 8.');
 }
 
 /** Parses `--max-attempts`. */
@@ -71,10 +71,14 @@ export function parseMaxAttempts(value: string): number {
   return checkAttempts(value, '--max-attempts');
 }
 
-function checkAttempts(value: string, source: string): number {
+function checkAttempts(value: string, source: string, hint?: string): number {
   const n = Number(value);
   if (!Number.isInteger(n) || n < 1 || n > 20) {
-    throw new Spec3Error('BAD_MAX_ATTEMPTS', `${source} must be an integer from 1 to 20, got "${value}".`);
+    throw new Spec3Error(
+      'BAD_MAX_ATTEMPTS',
+      `${source} must be an integer from 1 to 20, got "${value}".`,
+      hint,
+    );
   }
   return n;
 }

@@ -19,7 +19,7 @@ export async function loadStage(
   if (options.assembly) {
     const loaded = await loadConfig({ cwd: ctx.cwd, config: options.config });
     return {
-      stage: resolveStage(loaded.config, options.stage),
+      stage: resolveStage(loaded.config, options.stage, loaded.name),
       projectDir: loaded.dir,
       assemblyDir: path.resolve(ctx.cwd, options.assembly),
     };

@@ -12,6 +12,8 @@ export interface LoadedConfig {
   /** Absolute path of the config file; function sources resolve against its directory. */
   readonly file: string;
   readonly dir: string;
+  /** The file as messages name it: relative to the working directory when it is below it. */
+  readonly name: string;
 }
 
 /** Renders a JSON path the way a person reads it: `stages.dev.account`, `functions[0].name`. */
@@ -189,6 +191,7 @@ export async function loadConfig(options: { readonly cwd: string; readonly confi
     }
     throw error;
   }
-  const shown = path.relative(options.cwd, file);
-  return { config: parseConfig(text, shown.startsWith('..') ? file : shown), file, dir: path.dirname(file) };
+  const relative = path.relative(options.cwd, file);
+  const name = relative.startsWith('..') ? file : relative;
+  return { config: parseConfig(text, name), file, dir: path.dirname(file), name };
 }

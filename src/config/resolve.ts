@@ -58,13 +58,13 @@ export function stageNames(config: Spec3Config): string[] {
  * Resolves one stage: built-in base < preset for well-known stage names < `defaults` < the stage.
  * Throws a named error for an unknown stage (listing the known ones) or a missing account/region.
  */
-export function resolveStage(config: Spec3Config, stageName: string): ResolvedStage {
+export function resolveStage(config: Spec3Config, stageName: string, file: string = CONFIG_FILE): ResolvedStage {
   const own = config.stages[stageName];
   if (!own) {
     throw new Spec3Error(
       'UNKNOWN_STAGE',
-      `Unknown stage "${stageName}": ${CONFIG_FILE} defines ${stageNames(config).map((s) => `"${s}"`).join(', ')}.`,
-      `Use one of those, or add "${stageName}" under "stages" in ${CONFIG_FILE}.`,
+      `Unknown stage "${stageName}": ${file} defines ${stageNames(config).map((s) => `"${s}"`).join(', ')}.`,
+      `Use one of those, or add "${stageName}" under "stages" in ${file}.`,
     );
   }
   const s = layeredSettings(stageName, config.defaults, own);
@@ -72,8 +72,8 @@ export function resolveStage(config: Spec3Config, stageName: string): ResolvedSt
     if (!s[field]) {
       throw new Spec3Error(
         'CONFIG_INVALID',
-        `${CONFIG_FILE}: stages.${stageName}.${field}: missing; every stage needs an ${field === 'account' ? 'account id' : 'AWS region'}.`,
-        `Set "${field}" under stages.${stageName} (or under "defaults" for every stage).`,
+        `${file}: stages.${stageName}.${field}: missing; every stage needs an ${field === 'account' ? 'account id' : 'AWS region'}.`,
+        `Set "${field}" under stages.${stageName} in ${file} (or under "defaults" for every stage).`,
       );
     }
   }

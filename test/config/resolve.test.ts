@@ -56,6 +56,19 @@ describe('resolveStage', () => {
     expect(() => resolveStage(config(), 'qa')).toThrow('Unknown stage "qa": spec3.config.json defines "dev", "staging", "prod".');
   });
 
+  it('names the config file that was read (--config), in the message and the fix', () => {
+    try {
+      resolveStage(config(), 'qa', 'infra/orders.json');
+      expect.unreachable();
+    } catch (error) {
+      expect(error).toMatchObject({
+        code: 'UNKNOWN_STAGE',
+        message: 'Unknown stage "qa": infra/orders.json defines "dev", "staging", "prod".',
+        hint: 'Use one of those, or add "qa" under "stages" in infra/orders.json.',
+      });
+    }
+  });
+
   it('requires an account and a region for every stage', () => {
     const c = config({ stages: { dev: { region: 'us-east-1' } } });
     expect(() => resolveStage(c, 'dev')).toThrow('spec3.config.json: stages.dev.account: missing; every stage needs an account id.');

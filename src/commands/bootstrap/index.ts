@@ -39,7 +39,7 @@ export interface BootstrapResult {
  */
 export async function run(options: BootstrapOptions, ctx: Context): Promise<BootstrapResult> {
   const loaded = await loadConfig({ cwd: ctx.cwd, config: options.config });
-  const stage = resolveStage(loaded.config, options.stage);
+  const stage = resolveStage(loaded.config, options.stage, loaded.name);
   const qualifier = options.qualifier ?? loaded.config.qualifier ?? DEFAULT_QUALIFIER;
   if (!/^[a-z0-9]{1,10}$/.test(qualifier)) {
     throw new Spec3Error('BAD_QUALIFIER', `Qualifier "${qualifier}" is invalid.`, 'Use 1 to 10 lowercase letters or digits.');

@@ -84,7 +84,7 @@ export async function run(options: DeployOptions, ctx: Context): Promise<DeployR
   // not even rewrite the cloud assembly the first one is deploying from.
   parsePhase(options.phase); // a bad --phase is refused before anything, the lock included, is written
   const loaded = await loadConfig({ cwd: ctx.cwd, config: options.config });
-  const target = resolveStage(loaded.config, options.stage);
+  const target = resolveStage(loaded.config, options.stage, loaded.name);
   const { aws, emulated, identity } = await connectStage(target, options.aws ?? {}, ctx);
 
   const deploy = async (): Promise<DeployResult> => {

@@ -129,7 +129,7 @@ export async function run(options: DestroyOptions, ctx: Context): Promise<Destro
   const started = Date.now();
   const phase = parsePhase(options.phase);
   const loaded = await loadConfig({ cwd: ctx.cwd, config: options.config });
-  const stage = resolveStage(loaded.config, options.stage);
+  const stage = resolveStage(loaded.config, options.stage, loaded.name);
   const { aws, emulated, identity } = await connectStage(stage, options.aws ?? {}, ctx);
   const existing = await deployedStacks(aws, stage);
   if (phase) assertNoLaterPhase(phase, existing, stage.name);

@@ -39,7 +39,7 @@ export interface StatusResult {
 /** `spec3 status <stage>`: every stack of the stage by phase, read from CloudFormation (no synth). */
 export async function run(options: StatusOptions, ctx: Context): Promise<StatusResult> {
   const loaded = await loadConfig({ cwd: ctx.cwd, config: options.config });
-  const stage = resolveStage(loaded.config, options.stage);
+  const stage = resolveStage(loaded.config, options.stage, loaded.name);
   const { aws } = await connectStage(stage, options.aws ?? {}, ctx);
   const planned = new Set(stackKindsOf({ stage, functions: loaded.config.functions, features: loaded.config.features }));
   const found = await Promise.all(

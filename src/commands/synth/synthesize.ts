@@ -52,7 +52,7 @@ async function prepareOutDir(outDir: string): Promise<void> {
 export async function synthesize(options: SynthesizeOptions, ctx: Pick<Context, 'cwd' | 'io'>): Promise<Synthesized> {
   const loaded = await loadConfig({ cwd: ctx.cwd, config: options.config });
   const { config, dir } = loaded;
-  const stage = resolveStage(config, options.stage);
+  const stage = resolveStage(config, options.stage, loaded.name);
   const functions = resolveFunctions(config, stage);
   const shownFile = path.relative(ctx.cwd, loaded.file) || loaded.file;
   await checkSources(functions, dir, shownFile);
