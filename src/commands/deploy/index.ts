@@ -88,7 +88,7 @@ export async function run(options: DeployOptions, ctx: Context): Promise<DeployR
   const { aws, emulated, identity } = await connectStage(target, options.aws ?? {}, ctx);
 
   const deploy = async (): Promise<DeployResult> => {
-    const { stage, projectDir, assemblyDir } = await loadStage(options, ctx);
+    const { stage, projectDir, assemblyDir } = await loadStage(options, ctx, loaded);
     const assembly = await readAssembly(assemblyDir);
     const chosen = selectStacks(assembly.stacks, { phase: options.phase, stacks: options.stacks }, stage.name);
     if (chosen.length === 0) throw new Spec3Error('NOTHING_TO_DEPLOY', `No stack of stage ${stage.name} matches the selection.`);

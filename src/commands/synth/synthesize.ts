@@ -21,6 +21,8 @@ export interface SynthesizeOptions {
    * artifacts (`list`), so they never run pip.
    */
   readonly placeholderCode?: boolean;
+  /** The config, when the caller has read it already (deploy reads it first for the account check). */
+  readonly loaded?: LoadedConfig;
 }
 
 export interface Synthesized {
@@ -50,11 +52,11 @@ async function prepareOutDir(outDir: string): Promise<void> {
  * The shared first half of synth, list, deploy and diff.
  */
 export async function synthesize(options: SynthesizeOptions, ctx: Pick<Context, 'cwd' | 'io'>): Promise<Synthesized> {
-  const loaded = await loadConfig({ cwd: ctx.cwd, config: options.config });
+  const loaded = options.loaded ?? (await loadConfig({ cwd: ctx.cwd, config: options.config }));
   const { config, dir } = loaded;
   const stage = resolveStage(config, options.stage, loaded.name);
   const functions = resolveFunctions(config, stage);
-  const shownFile = path.relative(ctx.cwd, loaded.file) || loaded.file;
+  const shownFile = loaded.name;
   await checkSources(functions, dir, shownFile);
   const serviceSource = await checkServiceSource(config.features.service, dir, shownFile);
   if (stage.waf && config.features.api?.type === 'http') {
