@@ -8,6 +8,7 @@ import {
 import { AbortError, Spec3Error } from '../../errors.js';
 import type { AwsClients } from '../clients.js';
 import { describeAwsError } from '../errors.js';
+import { changeSetRequest, NO_CHANGES, resourceChanges } from './change-set.js';
 import { sleep } from './wait.js';
 
 /** One resource change as CloudFormation plans it. */
@@ -36,8 +37,6 @@ export interface PreviewInput {
 
 /** The change set's name prefix: recognisable if one is ever left behind. */
 export const PREVIEW_PREFIX = 'spec3-diff-';
-
-const NO_CHANGES = /didn't contain changes|No updates are to be performed|submitted information didn't contain/i;
 
 /**
  * CloudFormation's own plan for updating a deployed stack: creates a change set, lists its resource
@@ -82,20 +81,8 @@ export async function previewChangeSet(
 
 async function create(aws: AwsClients, input: PreviewInput): Promise<string> {
   try {
-    const created = await aws.cloudFormation().send(
-      new CreateChangeSetCommand({
-        StackName: input.stackName,
-        ChangeSetName: `${PREVIEW_PREFIX}${Date.now()}`,
-        ChangeSetType: 'UPDATE',
-        ...(input.templateUrl ? { TemplateURL: input.templateUrl } : { TemplateBody: input.templateBody }),
-        // What a deploy sends, so that the plan is the deploy's plan.
-        Capabilities: ['CAPABILITY_IAM', 'CAPABILITY_NAMED_IAM', 'CAPABILITY_AUTO_EXPAND'],
-        Tags: Object.entries(input.tags).map(([Key, Value]) => ({ Key, Value })),
-        ...(input.roleArn ? { RoleARN: input.roleArn } : {}),
-        Description: 'spec3 diff: a preview, deleted after reading',
-      }),
-    );
-    return created.Id!;
+    const request = changeSetRequest({ ...input, create: false }, `${PREVIEW_PREFIX}${Date.now()}`, 'spec3 diff: a preview, deleted after reading');
+    return (await aws.cloudFormation().send(new CreateChangeSetCommand(request))).Id!;
   } catch (error) {
     throw new Spec3Error(
       'CHANGE_SET_FAILED',
@@ -117,16 +104,7 @@ async function readWhenReady(
   for (;;) {
     if (poll.signal?.aborted) throw interrupted();
     const page = await cfn.send(new DescribeChangeSetCommand({ ChangeSetName: id, StackName: stackName }));
-    if (page.Status === 'CREATE_COMPLETE') {
-      const changes: Change[] = [...(page.Changes ?? [])];
-      let token = page.NextToken;
-      while (token) {
-        const next = await cfn.send(new DescribeChangeSetCommand({ ChangeSetName: id, StackName: stackName, NextToken: token }));
-        changes.push(...(next.Changes ?? []));
-        token = next.NextToken;
-      }
-      return changes.flatMap((c) => (c.ResourceChange ? [planned(c.ResourceChange)] : []));
-    }
+    if (page.Status === 'CREATE_COMPLETE') return (await resourceChanges(aws, id, stackName, page)).map(planned);
     if (page.Status === 'FAILED') {
       const reason = page.StatusReason ?? 'no reason given';
       if (NO_CHANGES.test(reason)) return [];

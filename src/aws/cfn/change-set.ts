@@ -3,6 +3,7 @@ import {
   DeleteChangeSetCommand,
   DescribeChangeSetCommand,
   type Change,
+  type CreateChangeSetCommandInput,
   type DescribeChangeSetCommandOutput,
 } from '@aws-sdk/client-cloudformation';
 import { AbortError } from '../../errors.js';
@@ -40,7 +41,8 @@ export type ChangeSetResult =
   | { readonly kind: 'empty' }
   | { readonly kind: 'failed'; readonly reason: string };
 
-const EMPTY = /didn't contain changes|No updates are to be performed|submitted information didn't contain/i;
+/** CloudFormation's reasons for a change set that changes nothing. */
+export const NO_CHANGES = /didn't contain changes|No updates are to be performed|submitted information didn't contain/i;
 
 /** Creates a change set and waits until CloudFormation has computed it. */
 export async function createChangeSet(
@@ -61,7 +63,7 @@ export async function createChangeSet(
       const reason = first.StatusReason ?? 'unknown reason';
       // An empty change set is "no changes", not a failure; remove it so it does not pile up.
       await cfn.send(new DeleteChangeSetCommand({ ChangeSetName: id, StackName: input.stackName })).catch(() => undefined);
-      return EMPTY.test(reason) ? { kind: 'empty' } : { kind: 'failed', reason };
+      return NO_CHANGES.test(reason) ? { kind: 'empty' } : { kind: 'failed', reason };
     }
     await sleep(interval, poll.signal);
     if (poll.signal?.aborted) {
@@ -73,6 +75,27 @@ export async function createChangeSet(
   }
 }
 
+/** The CreateChangeSet request a deploy sends; a preview sends the same, so its plan is the deploy's plan. */
+export function changeSetRequest(input: ChangeSetInput, name: string, description: string): CreateChangeSetCommandInput {
+  return {
+    StackName: input.stackName,
+    ChangeSetName: name,
+    ChangeSetType: input.create ? 'CREATE' : 'UPDATE',
+    ...(input.templateUrl ? { TemplateURL: input.templateUrl } : { TemplateBody: input.templateBody }),
+    Capabilities: ['CAPABILITY_IAM', 'CAPABILITY_NAMED_IAM', 'CAPABILITY_AUTO_EXPAND'],
+    Tags: Object.entries(input.tags).map(([Key, Value]) => ({ Key, Value })),
+    ...(input.roleArn ? { RoleARN: input.roleArn } : {}),
+    ...(input.parameters
+      ? {
+          Parameters: input.parameters.map((p) =>
+            p.value === undefined ? { ParameterKey: p.key, UsePreviousValue: true } : { ParameterKey: p.key, ParameterValue: p.value },
+          ),
+        }
+      : {}),
+    Description: description,
+  };
+}
+
 /**
  * Sends CreateChangeSet. The client token makes the SDK's own retry of a call whose answer was lost
  * return the same change set on AWS; an endpoint that ignores tokens answers AlreadyExists
@@ -81,26 +104,7 @@ export async function createChangeSet(
 async function create(aws: AwsClients, input: ChangeSetInput, name: string): Promise<string> {
   const cfn = aws.cloudFormation();
   try {
-    const created = await cfn.send(
-      new CreateChangeSetCommand({
-        StackName: input.stackName,
-        ChangeSetName: name,
-        ClientToken: name,
-        ChangeSetType: input.create ? 'CREATE' : 'UPDATE',
-        ...(input.templateUrl ? { TemplateURL: input.templateUrl } : { TemplateBody: input.templateBody }),
-        Capabilities: ['CAPABILITY_IAM', 'CAPABILITY_NAMED_IAM', 'CAPABILITY_AUTO_EXPAND'],
-        Tags: Object.entries(input.tags).map(([Key, Value]) => ({ Key, Value })),
-        ...(input.roleArn ? { RoleARN: input.roleArn } : {}),
-        ...(input.parameters
-          ? {
-              Parameters: input.parameters.map((p) =>
-                p.value === undefined ? { ParameterKey: p.key, UsePreviousValue: true } : { ParameterKey: p.key, ParameterValue: p.value },
-              ),
-            }
-          : {}),
-        Description: 'spec3 deploy',
-      }),
-    );
+    const created = await cfn.send(new CreateChangeSetCommand({ ...changeSetRequest(input, name, 'spec3 deploy'), ClientToken: name }));
     return created.Id!;
   } catch (error) {
     if (awsErrorName(error) !== 'AlreadyExistsException') throw error;
@@ -109,12 +113,13 @@ async function create(aws: AwsClients, input: ChangeSetInput, name: string): Pro
   }
 }
 
-async function allChanges(
+/** Every resource change of a computed change set: `first` is its first DescribeChangeSet page, the rest are read. */
+export async function resourceChanges(
   aws: AwsClients,
   id: string,
   stackName: string,
   first: DescribeChangeSetCommandOutput,
-): Promise<ResourceChange[]> {
+): Promise<NonNullable<Change['ResourceChange']>[]> {
   const changes: Change[] = [...(first.Changes ?? [])];
   let token = first.NextToken;
   while (token) {
@@ -122,15 +127,21 @@ async function allChanges(
     changes.push(...(page.Changes ?? []));
     token = page.NextToken;
   }
-  return changes
-    .map((c) => c.ResourceChange)
-    .filter((c): c is NonNullable<typeof c> => Boolean(c))
-    .map((c) => ({
-      action: c.Action ?? 'Unknown',
-      logicalId: c.LogicalResourceId ?? '',
-      type: c.ResourceType ?? '',
-      ...(c.Replacement ? { replacement: c.Replacement } : {}),
-    }));
+  return changes.map((c) => c.ResourceChange).filter((c): c is NonNullable<typeof c> => Boolean(c));
+}
+
+async function allChanges(
+  aws: AwsClients,
+  id: string,
+  stackName: string,
+  first: DescribeChangeSetCommandOutput,
+): Promise<ResourceChange[]> {
+  return (await resourceChanges(aws, id, stackName, first)).map((c) => ({
+    action: c.Action ?? 'Unknown',
+    logicalId: c.LogicalResourceId ?? '',
+    type: c.ResourceType ?? '',
+    ...(c.Replacement ? { replacement: c.Replacement } : {}),
+  }));
 }
 
 /** "3 to add, 1 to modify (1 replaced), 0 to remove". */
