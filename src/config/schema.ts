@@ -244,7 +244,13 @@ export const functionSchema = z.strictObject(
       .string({ error: 'expected a directory path relative to the config file' })
       .min(1, { error: 'expected a directory path relative to the config file, e.g. "src"' })
       .default('src')
-      .describe('Source directory, relative to the config file.'),
+      .describe('Source directory, relative to the config file; it must lie inside the project.'),
+    exclude: z
+      .array(z.string({ error: 'expected a glob pattern, e.g. "tests" or "*.csv"' }).min(1, { error: 'expected a glob pattern, e.g. "tests" or "*.csv"' }), {
+        error: shape('a list of glob patterns, e.g. ["tests", "*.csv"]'),
+      })
+      .optional()
+      .describe('Paths under source left out of the bundle, as glob patterns relative to source; a pattern without a slash matches a name at any depth. Dotfiles, cdk.out, __pycache__ and the project root\'s node_modules are always left out.'),
     requirements: z
       .string({ error: 'expected a file path relative to the config file' })
       .min(1, { error: 'expected a file path relative to the config file, e.g. "requirements.txt"' })

@@ -1,4 +1,4 @@
-import { stat } from 'node:fs/promises';
+import { realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { isPython, type FunctionConfig, type ServiceConfig } from '../../config/schema.js';
 import { Spec3Error } from '../../errors.js';
@@ -28,6 +28,15 @@ export async function checkSources(functions: readonly FunctionConfig[], project
         'FUNCTION_SOURCE_MISSING',
         `${file}: functions[${i}].source: directory "${fn.source}" of function "${fn.name}" does not exist (looked in ${source}).`,
         'Create the directory or point "source" at the directory that holds the handler code.',
+      );
+    }
+    // Resolved through symlinks: a source that only looks inside the project is refused as well.
+    const [root, real] = await Promise.all([realpath(projectDir), realpath(source)]);
+    if (real !== root && !real.startsWith(`${root}${path.sep}`)) {
+      throw new Spec3Error(
+        'FUNCTION_SOURCE_OUTSIDE',
+        `${file}: functions[${i}].source: directory "${fn.source}" of function "${fn.name}" is ${real}, outside the project (${root}); spec3 bundles only code of the project.`,
+        `Move the code into the project (e.g. \`cp -r ${real} ${path.join(root, 'src')}\`) and set "source" to a directory under ${root}.`,
       );
     }
     const candidates = handlerFiles(fn);

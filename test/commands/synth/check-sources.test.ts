@@ -1,4 +1,4 @@
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, realpath, symlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { checkServiceSource, checkSources, handlerFiles } from '../../../src/commands/synth/check-sources.js';
@@ -40,6 +40,24 @@ describe('checkSources', () => {
     });
     await writeFile(path.join(dir, 'src', 'orders', 'handlers', 'api.py'), '');
     await expect(checkSources([fn], dir, 'spec3.config.json')).resolves.toBeUndefined();
+  });
+});
+
+describe('checkSources: the source lies inside the project', () => {
+  it('refuses a source outside the project, by a relative path or through a symlink, naming where it is', async () => {
+    const parent = await tempDir();
+    const dir = path.join(parent, 'project');
+    await mkdir(path.join(parent, 'elsewhere', 'orders', 'handlers'), { recursive: true });
+    await writeFile(path.join(parent, 'elsewhere', 'orders', 'handlers', 'api.py'), '');
+    await mkdir(dir);
+    const root = await realpath(dir);
+    const elsewhere = await realpath(path.join(parent, 'elsewhere'));
+    await expect(checkSources([{ ...fn, source: '../elsewhere' }], dir, 'spec3.config.json')).rejects.toMatchObject({
+      code: 'FUNCTION_SOURCE_OUTSIDE',
+      message: `spec3.config.json: functions[0].source: directory "../elsewhere" of function "api" is ${elsewhere}, outside the project (${root}); spec3 bundles only code of the project.`,
+    });
+    await symlink('../elsewhere', path.join(dir, 'src'));
+    await expect(checkSources([fn], dir, 'spec3.config.json')).rejects.toMatchObject({ code: 'FUNCTION_SOURCE_OUTSIDE' });
   });
 });
 
