@@ -32,6 +32,7 @@ MODULES = (
     "vpc_resource_deletion",
     "delete_failed",
     "termination_protection",
+    "retain_resources",
     "ssm_parameter_missing",
     "ssm_parameter_tags",
     "kms_key_properties",

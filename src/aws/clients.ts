@@ -1,4 +1,5 @@
 import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { S3Client } from '@aws-sdk/client-s3';
 import { SSMClient } from '@aws-sdk/client-ssm';
 import { STSClient } from '@aws-sdk/client-sts';
@@ -70,6 +71,14 @@ export class AwsClients {
       const { S3Client } = await import('@aws-sdk/client-s3');
       // Emulators serve buckets under the path, not as virtual hosts (`bucket.localhost` does not resolve).
       return new S3Client({ ...this.config, forcePathStyle: Boolean(this.options.endpoint) });
+    });
+  }
+
+  /** Loaded on first use: only destroy's checks of the tables it deletes need DynamoDB. */
+  dynamoDb(): Promise<DynamoDBClient> {
+    return this.client('dynamodb', async () => {
+      const { DynamoDBClient } = await import('@aws-sdk/client-dynamodb');
+      return new DynamoDBClient(this.config);
     });
   }
 

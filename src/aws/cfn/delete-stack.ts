@@ -43,6 +43,11 @@ export interface StackDeleteHooks {
   readonly signal?: AbortSignal;
   /** Lift termination protection first; without it a protected stack is refused by CloudFormation. */
   readonly liftProtection?: boolean;
+  /**
+   * For a DELETE_FAILED stack: logical ids of failed resources that are already gone. DeleteStack
+   * retains them (RetainResources), so the stack is deleted instead of failing on them again.
+   */
+  readonly retainResources?: readonly string[];
   readonly onEvent?: (event: ResourceEvent) => void;
   readonly onNotice?: (message: string) => void;
 }
@@ -64,7 +69,8 @@ export async function deleteStack(aws: AwsClients, stack: DeployedStack, hooks: 
         cfn.send(new UpdateTerminationProtectionCommand({ StackName: stack.id, EnableTerminationProtection: false })),
       );
     }
-    await call(stack.name, 'DeleteStack', () => cfn.send(new DeleteStackCommand({ StackName: stack.id })));
+    const retain = stack.status === 'DELETE_FAILED' && hooks.retainResources?.length ? { RetainResources: [...hooks.retainResources] } : {};
+    await call(stack.name, 'DeleteStack', () => cfn.send(new DeleteStackCommand({ StackName: stack.id, ...retain })));
   }
   const result = await waitForStack(aws, stack.id, {
     since,

@@ -32,13 +32,35 @@ export function renderDestroyPlan(plan: DestroyPlan, c: ChalkInstance): string[]
       lines.push(`    ${s.name.padEnd(width)}  ${c.dim(s.status)}${notes.length > 0 ? `  ${notes.join('  ')}` : ''}`);
     }
   }
+  if (plan.tables.length > 0) {
+    lines.push('', c.red('Tables deleted with every item:'));
+    for (const t of plan.tables) {
+      const items = t.items !== undefined ? `about ${t.items} item(s)` : 'item count unknown';
+      lines.push(`  ${t.table}  ${items}${t.deletionProtection ? c.yellow('  deletion protection on') : ''}  ${c.dim(`(${t.stack} ${t.logicalId})`)}`);
+    }
+  }
   if (plan.buckets.length > 0) {
     lines.push('', c.red('Buckets emptied (every object version) and deleted:'));
-    for (const b of plan.buckets) lines.push(`  ${b.bucket}  ${c.dim(`(${b.stack} ${b.logicalId})`)}`);
+    for (const b of plan.buckets) {
+      const count = `${b.moreVersions ? 'more than ' : ''}${b.versions} object version(s) and delete marker(s)`;
+      lines.push(`  ${b.bucket}  ${count}  ${c.dim(`(${b.stack} ${b.logicalId})`)}`);
+    }
   }
+  for (const f of plan.finishing) {
+    lines.push('', `${f.stack} failed to delete before; already gone, so retained when it is deleted again: ${f.retain.join(', ')}`);
+  }
+  const lifted = plan.blockers.filter((b) => b.liftedByAllowProtected);
+  if (lifted.length > 0) {
+    lines.push('', c.yellow('Protection that --allow-protected lifts:'), ...lifted.map((b) => `  ${b.problem}`));
+  }
+  if (plan.unchecked.length > 0) lines.push('', c.yellow('Not checked:'), ...plan.unchecked.map((u) => `  ${u}`));
   lines.push('');
   if (plan.retained.length > 0) lines.push(c.green('Retained (left in the account):'), ...retainedLines(plan.retained, c));
-  else lines.push('Retained: nothing; every resource of these stacks is deleted.');
+  if (plan.retainedUnknown.length > 0) {
+    lines.push(c.yellow(`Retained: unknown for ${plan.retainedUnknown.join(', ')} (the deployed template could not be read).`));
+  } else if (plan.retained.length === 0) {
+    lines.push('Retained: nothing; every resource of these stacks is deleted.');
+  }
   return lines;
 }
 
@@ -57,6 +79,7 @@ export function renderDestroy(result: DestroyResult, c: ChalkInstance): string[]
       const label = LABEL[s.status];
       const time = s.durationMs !== undefined ? c.dim(`  ${(s.durationMs / 1000).toFixed(1)} s`) : '';
       lines.push(`  ${s.name.padEnd(width)}  ${s.status === 'deleted' ? c.green(label) : c.red(label)}${time}`);
+      if (s.retainedGone) lines.push(c.dim(`    finished its failed delete; retained ${s.retainedGone.join(', ')}, which were already gone`));
     }
   }
   if (result.emptied.length > 0) lines.push('');

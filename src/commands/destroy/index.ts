@@ -1,6 +1,7 @@
 import path from 'node:path';
 import type { AwsFlags } from '../../aws/access.js';
 import { emptyBucket } from '../../aws/buckets.js';
+import { liftDeletionProtection } from '../../aws/tables.js';
 import type { AwsClients } from '../../aws/clients.js';
 import { deleteStack, listStackResources } from '../../aws/cfn/delete-stack.js';
 import { describeStack, isInProgress, type DeployedStack } from '../../aws/cfn/stacks.js';
@@ -16,13 +17,14 @@ import { outputsPath, readOutputs, writeOutputs } from '../deploy/outputs.js';
 import { schedule } from '../schedule.js';
 import { resourceEvents, stackJob } from '../stack-job.js';
 import { confirmDestroy } from './confirm.js';
+import { preflight, type Blocker, type CheckedBucket, type CheckedTable, type Preflight } from './preflight.js';
 import {
   assertNoLaterPhase,
   bucketsToEmpty,
   deletionOrder,
   readsFrom,
   retainedResources,
-  type BucketToEmpty,
+  tablesToDelete,
   type PlannedStack,
   type RetainedResource,
   type StackTemplate,
@@ -31,6 +33,7 @@ import { stageStacks, type StageStack } from '../../stack/naming.js';
 import { parsePhase } from '../../stack/phases.js';
 
 export type { BucketToEmpty, RetainedResource } from './plan.js';
+export type { Blocker, CheckedBucket, CheckedTable } from './preflight.js';
 
 export interface DestroyOptions {
   readonly stage: string;
@@ -68,7 +71,18 @@ export interface DestroyPlan {
   /** In deletion order: integrations, app, foundation. */
   readonly phases: readonly { readonly phase: Phase; readonly stacks: readonly PlanStack[] }[];
   readonly retained: readonly RetainedResource[];
-  readonly buckets: readonly BucketToEmpty[];
+  /** Stacks whose deployed template could not be read: what they retain is unknown. */
+  readonly retainedUnknown: readonly string[];
+  /** Buckets emptied and deleted, with their object-version counts. */
+  readonly buckets: readonly CheckedBucket[];
+  /** Tables deleted with every item, with DynamoDB's item count. */
+  readonly tables: readonly CheckedTable[];
+  /** What stops the destroy; those `--allow-protected` lifts are done by it when given. */
+  readonly blockers: readonly Blocker[];
+  /** Checks that could not be made, said as such. */
+  readonly unchecked: readonly string[];
+  /** DELETE_FAILED stacks finished by retaining the failed resources that are already gone. */
+  readonly finishing: readonly { readonly stack: string; readonly retain: readonly string[] }[];
 }
 
 export interface StackDestroyReport {
@@ -78,6 +92,8 @@ export interface StackDestroyReport {
   readonly previousStatus: string;
   readonly status: 'planned' | 'deleted' | 'failed' | 'not-started';
   readonly durationMs?: number;
+  /** A failed delete finished: these resources were already gone and were retained by DeleteStack. */
+  readonly retainedGone?: readonly string[];
 }
 
 export interface EmptiedBucket {
@@ -111,6 +127,7 @@ interface DeleteContext {
   readonly aws: AwsClients;
   readonly emulated: boolean;
   readonly planned: readonly PlannedStack[];
+  readonly checks: Preflight;
   readonly base: { project: string; stage: string; account: string; region: string; phase?: Phase };
 }
 
@@ -152,8 +169,11 @@ export async function run(options: DestroyOptions, ctx: Context): Promise<Destro
   assertNotBusy(chosen, stage.name);
 
   const planned = await inspect(aws, chosen, stage);
-  const plan = destroyPlan(base, stage, planned);
+  const checks = await preflight(aws, planned, { project: stage.project, stage: stage.name });
+  const plan = destroyPlan(base, stage, planned, checks);
   ctx.io.emit({ code: 'DESTROY_PLAN', level: 'info', message: planMessage(plan), data: plan });
+  const open = plan.blockers.filter((b) => !(b.liftedByAllowProtected && options.allowProtected));
+  if (open.length > 0) throw blocked(plan, open, Boolean(options.allowProtected));
   if (plan.protected && !options.allowProtected) {
     throw new Spec3Error(
       'DESTROY_PROTECTED',
@@ -169,20 +189,22 @@ export async function run(options: DestroyOptions, ctx: Context): Promise<Destro
     aws,
     { project: stage.project, stage: stage.name, command: 'destroy', arn: identity.arn },
     (error) => ctx.io.emit({ code: 'STAGE_LOCK_NOT_RELEASED', level: 'warn', message: `${error.message}\n${error.hint ?? ''}`.trim() }),
-    () => deletePlanned(options, ctx, { started, dir: loaded.dir, stage, aws, emulated, planned, base }),
+    () => deletePlanned(options, ctx, { started, dir: loaded.dir, stage, aws, emulated, planned, checks, base }),
   );
 }
 
 async function deletePlanned(
   options: DestroyOptions,
   ctx: Context,
-  { started, dir, stage, aws, emulated, planned, base }: DeleteContext,
+  { started, dir, stage, aws, emulated, planned, checks, base }: DeleteContext,
 ): Promise<DestroyResult> {
 
   const reports = new Map<string, StackDestroyReport>(
     planned.map((p) => [p.name, { name: p.name, phase: p.phase, previousStatus: p.deployed.status, status: 'planned' }]),
   );
   const emptied: EmptiedBucket[] = [];
+  /** Buckets whose emptying has started and not finished: versions deleted so far. */
+  const emptying = new Map<string, number>();
   const poll = pollIntervals(emulated);
   const concurrency = options.concurrency ?? DEFAULT_CONCURRENCY;
   const byName = new Map(planned.map((p) => [p.name, p]));
@@ -204,13 +226,26 @@ async function deletePlanned(
           p.name,
           `${p.name}: deleting`,
           async () => {
+            if (options.allowProtected) {
+              for (const t of checks.tables.filter((t) => t.stack === p.name && t.exists && t.deletionProtection)) {
+                notice(`${p.name}: turning off the deletion protection of table ${t.table}`);
+                await liftDeletionProtection(aws, t.table);
+              }
+            }
             for (const b of p.buckets) {
               notice(`${p.name}: emptying bucket ${b.bucket}`);
-              const objects = await emptyBucket(aws, b.bucket, options.signal);
+              emptying.set(b.bucket, 0);
+              const objects = await emptyBucket(aws, b.bucket, options.signal, (count) => emptying.set(b.bucket, count));
+              emptying.delete(b.bucket);
               emptied.push({ stack: p.name, bucket: b.bucket, objects });
               notice(`${p.name}: bucket ${b.bucket} emptied (${objects} object version(s) and delete marker(s))`);
             }
+            const retain = checks.goneFailed.get(p.name);
+            if (retain) {
+              notice(`${p.name}: finishing the failed delete; ${retain.join(', ')} already gone, so retained by DeleteStack`);
+            }
             await deleteStack(aws, p.deployed, {
+              ...(retain ? { retainResources: retain } : {}),
               ...poll,
               ...(options.signal ? { signal: options.signal } : {}),
               liftProtection: Boolean(options.allowProtected),
@@ -219,7 +254,8 @@ async function deletePlanned(
             });
           },
           (_, durationMs) => {
-            reports.set(p.name, { ...reports.get(p.name)!, status: 'deleted', durationMs });
+            const retain = checks.goneFailed.get(p.name);
+            reports.set(p.name, { ...reports.get(p.name)!, status: 'deleted', durationMs, ...(retain ? { retainedGone: retain } : {}) });
             return 'deleted';
           },
           (durationMs) => reports.set(p.name, { ...reports.get(p.name)!, status: 'failed', durationMs }),
@@ -230,7 +266,7 @@ async function deletePlanned(
     for (const name of outcome.notStarted) reports.set(name, { ...reports.get(name)!, status: 'not-started' });
     if (options.signal?.aborted || outcome.failed.size > 0) {
       await finish();
-      if (options.signal?.aborted) throw await interrupted(aws, [...outcome.failed.keys()].map((n) => byName.get(n)!), ctx);
+      if (options.signal?.aborted) throw await interrupted(aws, [...outcome.failed.keys()].map((n) => byName.get(n)!), { emptied, emptying }, ctx);
       throw failure(outcome.failed, planned, reports, stage.name);
     }
   }
@@ -291,13 +327,17 @@ async function inspect(
   return [...order.keys()].map((name) => byName.get(name)!).map(({ stack, template, resources }) => ({
     ...stack,
     after: order.get(stack.name)!,
-    // Without a readable template the policies are unknown: nothing is listed, nothing emptied.
+    // Without a readable template the policies are unknown: nothing is listed, nothing emptied,
+    // and the plan says that what the stack retains is unknown.
     retained: template ? retainedResources(stack.name, template, resources) : [],
     buckets: template ? bucketsToEmpty(stack.name, template, resources) : [],
+    tables: template ? tablesToDelete(stack.name, template, resources) : [],
+    templateRead: template !== undefined,
+    failed: resources.filter((r) => r.status === 'DELETE_FAILED'),
   }));
 }
 
-function destroyPlan(base: Omit<DestroyPlan, 'protected' | 'protectedBy' | 'phases' | 'retained' | 'buckets'>, stage: ResolvedStage, planned: readonly PlannedStack[]): DestroyPlan {
+function destroyPlan(base: DeleteContext['base'], stage: ResolvedStage, planned: readonly PlannedStack[], checks: Preflight): DestroyPlan {
   const protectedBy = [
     ...(stage.protected ? [`"protected": true in the config of stage ${stage.name}`] : []),
     ...planned.filter((p) => p.deployed.terminationProtection).map((p) => `termination protection on ${p.name}`),
@@ -313,8 +353,24 @@ function destroyPlan(base: Omit<DestroyPlan, 'protected' | 'protectedBy' | 'phas
         .map((p) => ({ name: p.name, status: p.deployed.status, terminationProtection: p.deployed.terminationProtection, after: p.after })),
     })).filter((p) => p.stacks.length > 0),
     retained: planned.flatMap((p) => p.retained),
-    buckets: planned.flatMap((p) => p.buckets),
+    retainedUnknown: planned.filter((p) => !p.templateRead).map((p) => p.name),
+    buckets: checks.buckets.filter((b) => b.exists),
+    tables: checks.tables.filter((t) => t.exists),
+    blockers: checks.blockers,
+    unchecked: checks.unchecked,
+    finishing: [...checks.goneFailed].map(([stack, retain]) => ({ stack, retain })),
   };
+}
+
+/** The refusal: every blocker with its fix, before anything was deleted. */
+function blocked(plan: DestroyPlan, open: readonly Blocker[], allowProtected: boolean): Spec3Error {
+  const lines = open.map((b) => `  - ${b.problem}\n    fix: ${b.fix}`);
+  const protection = plan.protected && !allowProtected ? ` The stage is also protected (${plan.protectedBy.join('; ')}): that needs --allow-protected.` : '';
+  return new Spec3Error(
+    'DESTROY_BLOCKED',
+    `Stage ${plan.stage} cannot be destroyed as it is: ${open.length} thing(s) would stop the destroy half-way.${protection} Nothing was changed.\n${lines.join('\n')}`,
+    `Fix each one as shown above, then run \`spec3 destroy ${plan.stage}${plan.protected ? ' --allow-protected' : ''}\` again.`,
+  );
 }
 
 function planMessage(plan: DestroyPlan): string {
@@ -352,15 +408,27 @@ function failure(
 }
 
 /** After Ctrl-C: what CloudFormation is still doing on the stacks whose deletion had started. */
-async function interrupted(aws: AwsClients, started: readonly PlannedStack[], ctx: Context): Promise<AbortError> {
+async function interrupted(
+  aws: AwsClients,
+  started: readonly PlannedStack[],
+  buckets: { readonly emptied: readonly EmptiedBucket[]; readonly emptying: ReadonlyMap<string, number> },
+  ctx: Context,
+): Promise<AbortError> {
   const states = await Promise.all(
     started.map(async (p) => ({ name: p.name, status: (await describeStack(aws, p.deployed.id))?.status ?? 'DELETE_COMPLETE' })),
   );
   const busy = states.filter((s) => s.status.endsWith('_IN_PROGRESS'));
-  ctx.io.emit({ code: 'DESTROY_INTERRUPTED', level: 'warn', message: 'Interrupted', data: states });
+  ctx.io.emit({ code: 'DESTROY_INTERRUPTED', level: 'warn', message: 'Interrupted', data: { states, emptied: buckets.emptied, emptying: Object.fromEntries(buckets.emptying) } });
+  const data = [
+    ...buckets.emptied.map((b) => `bucket ${b.bucket} was emptied (${b.objects} object version(s) and delete marker(s) deleted)`),
+    ...[...buckets.emptying].map(
+      ([bucket, count]) => `emptying bucket ${bucket} stopped after ${count} object version(s) and delete marker(s) were deleted; the rest, the bucket and its stack are still there`,
+    ),
+  ];
+  const said = data.length > 0 ? ` Data deleted: ${data.join('; ')}.` : '';
   return new AbortError(
-    busy.length > 0
+    (busy.length > 0
       ? `Interrupted; no new deletion was started. CloudFormation is still deleting: ${busy.map((s) => `${s.name} (${s.status})`).join(', ')}. Run the destroy again to wait for it and finish the stage.`
-      : 'Interrupted; no new deletion was started and no stack operation is in progress. Run the destroy again to finish the stage.',
+      : 'Interrupted; no new deletion was started and no stack operation is in progress. Run the destroy again to finish the stage.') + said,
   );
 }

@@ -21,12 +21,24 @@ export interface BucketToEmpty {
   readonly bucket: string;
 }
 
+/** A table deleted with its stack, and every item in it. */
+export interface TableToDelete {
+  readonly stack: string;
+  readonly logicalId: string;
+  readonly table: string;
+}
+
 export interface PlannedStack extends StageStack {
   readonly deployed: DeployedStack;
   /** Stacks of the same phase that read from this one: they are deleted first. */
   readonly after: readonly string[];
   readonly retained: readonly RetainedResource[];
   readonly buckets: readonly BucketToEmpty[];
+  readonly tables: readonly TableToDelete[];
+  /** False when the deployed template could not be read: what it retains is unknown. */
+  readonly templateRead: boolean;
+  /** Resources a failed delete left (DELETE_FAILED), with their physical ids. */
+  readonly failed: readonly StackResource[];
 }
 
 interface TemplateResource {
@@ -78,18 +90,30 @@ export function retainedResources(stack: string, template: StackTemplate, resour
 }
 
 /**
- * Buckets CloudFormation deletes with the stack (DeletionPolicy Delete, the default). It can only
- * delete empty ones, and these templates carry no auto-delete custom resource, so spec3 empties them.
- * A policy that is not plainly Delete (e.g. a condition) is never emptied.
+ * Resources of one type CloudFormation deletes with the stack: DeletionPolicy Delete, the default
+ * for buckets and tables. A policy that is not plainly Delete (e.g. a condition) counts as kept.
+ */
+function deletedWithStack(type: string, template: StackTemplate, resources: readonly StackResource[]): { logicalId: string; physicalId: string }[] {
+  return resources
+    .filter((r) => r.type === type && r.physicalId && r.status !== 'DELETE_COMPLETE')
+    .filter((r) => {
+      const policy = template.Resources?.[r.logicalId]?.DeletionPolicy;
+      return policy === undefined || policy === 'Delete';
+    })
+    .map((r) => ({ logicalId: r.logicalId, physicalId: r.physicalId! }));
+}
+
+/**
+ * Buckets deleted with the stack. CloudFormation can only delete empty ones, and these templates
+ * carry no auto-delete custom resource, so spec3 empties them.
  */
 export function bucketsToEmpty(stack: string, template: StackTemplate, resources: readonly StackResource[]): BucketToEmpty[] {
-  const out: BucketToEmpty[] = [];
-  for (const r of resources) {
-    if (r.type !== 'AWS::S3::Bucket' || !r.physicalId || r.status === 'DELETE_COMPLETE') continue;
-    const policy = template.Resources?.[r.logicalId]?.DeletionPolicy;
-    if (policy === undefined || policy === 'Delete') out.push({ stack, logicalId: r.logicalId, bucket: r.physicalId });
-  }
-  return out;
+  return deletedWithStack('AWS::S3::Bucket', template, resources).map((r) => ({ stack, logicalId: r.logicalId, bucket: r.physicalId }));
+}
+
+/** Tables deleted with the stack, every item with them. */
+export function tablesToDelete(stack: string, template: StackTemplate, resources: readonly StackResource[]): TableToDelete[] {
+  return deletedWithStack('AWS::DynamoDB::Table', template, resources).map((r) => ({ stack, logicalId: r.logicalId, table: r.physicalId }));
 }
 
 /**

@@ -1,6 +1,7 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { CloudFormationClient, CreateStackCommand, DescribeStacksCommand, waitUntilStackCreateComplete } from '@aws-sdk/client-cloudformation';
+import { CloudFormationClient, CreateStackCommand, DeleteStackCommand, DescribeStacksCommand, waitUntilStackCreateComplete } from '@aws-sdk/client-cloudformation';
+import { DeleteTableCommand, DynamoDBClient, UpdateTableCommand } from '@aws-sdk/client-dynamodb';
 import { HeadBucketCommand, ListObjectVersionsCommand, PutBucketVersioningCommand, PutObjectCommand, DeleteObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { DeleteParameterCommand, GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { describe, expect, it } from 'vitest';
@@ -195,5 +196,47 @@ describe('destroy against moto', () => {
     expect(result.phases[0]!.stacks[0]).toMatchObject({ name: 'orders-prod-storage', status: 'deleted' });
     expect(await stackExists('orders-prod-storage')).toBe(false);
     expect(await bucketExists('orders-prod-kept-123456789012-us-east-1')).toBe(true);
+  });
+});
+
+describe('destroy against moto: tables', () => {
+  const TABLE = 'orders-dev-table';
+  const tableTemplate = {
+    AWSTemplateFormatVersion: '2010-09-09',
+    Resources: {
+      DataBucket: { Type: 'AWS::S3::Bucket', Properties: { BucketName: DATA }, DeletionPolicy: 'Delete', UpdateReplacePolicy: 'Delete' },
+      Table: {
+        Type: 'AWS::DynamoDB::Table',
+        Properties: {
+          TableName: TABLE,
+          BillingMode: 'PAY_PER_REQUEST',
+          AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }],
+          KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
+        },
+        DeletionPolicy: 'Delete',
+        UpdateReplacePolicy: 'Delete',
+      },
+    },
+  };
+  const dynamo = () => new DynamoDBClient(clientConfig(local.endpoint()));
+
+  it('a DELETE_FAILED stack whose failed table is already gone is finished, retaining exactly that table', async () => {
+    const dir = await tempDir();
+    await writeProject(dir);
+    await createStack('orders-dev-storage', tableTemplate);
+    await dynamo().send(new UpdateTableCommand({ TableName: TABLE, DeletionProtectionEnabled: true }));
+    await cfn().send(new DeleteStackCommand({ StackName: 'orders-dev-storage' }));
+    const failed = await cfn().send(new DescribeStacksCommand({ StackName: 'orders-dev-storage' }));
+    expect(failed.Stacks?.[0]?.StackStatus).toBe('DELETE_FAILED');
+    // The operator removes the table by hand; the stack still lists it as DELETE_FAILED.
+    await dynamo().send(new UpdateTableCommand({ TableName: TABLE, DeletionProtectionEnabled: false }));
+    await dynamo().send(new DeleteTableCommand({ TableName: TABLE }));
+
+    const io = new TestIo({ DESTROY_CONFIRM: 'dev' });
+    const result = await run({ stage: 'dev' }, { cwd: dir, io, env: env() });
+    expect(result.phases[0]!.stacks[0]).toMatchObject({ name: 'orders-dev-storage', status: 'deleted', previousStatus: 'DELETE_FAILED', retainedGone: ['Table'] });
+    const plan = io.events.find((e) => e.code === 'DESTROY_PLAN')!.data as { finishing: unknown };
+    expect(plan.finishing).toEqual([{ stack: 'orders-dev-storage', retain: ['Table'] }]);
+    expect(await stackExists('orders-dev-storage')).toBe(false);
   });
 });

@@ -10,6 +10,7 @@ import {
   type Parameter,
   type Stack,
 } from '@aws-sdk/client-cloudformation';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { EC2Client } from '@aws-sdk/client-ec2';
 import { KMSClient } from '@aws-sdk/client-kms';
 import { S3Client } from '@aws-sdk/client-s3';
@@ -26,6 +27,7 @@ export class Aws {
   readonly s3: S3Client;
   readonly kms: KMSClient;
   readonly apigateway: APIGatewayClient;
+  readonly dynamodb: DynamoDBClient;
 
   constructor(endpoint: string) {
     const config = clientConfig(endpoint);
@@ -35,6 +37,7 @@ export class Aws {
     this.s3 = new S3Client(config);
     this.kms = new KMSClient(config);
     this.apigateway = new APIGatewayClient(config);
+    this.dynamodb = new DynamoDBClient(config);
   }
 
   createStack(name: string, template: object, extra: Partial<{ Parameters: Parameter[]; EnableTerminationProtection: boolean }> = {}) {

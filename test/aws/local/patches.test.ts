@@ -12,6 +12,7 @@ import {
   UpdateStackCommand,
   UpdateTerminationProtectionCommand,
 } from '@aws-sdk/client-cloudformation';
+import { DeleteTableCommand, DescribeTableCommand, UpdateTableCommand } from '@aws-sdk/client-dynamodb';
 import { CreateSubnetCommand, DeleteSubnetCommand, DescribeInternetGatewaysCommand, DescribeVpcsCommand } from '@aws-sdk/client-ec2';
 import { DescribeKeyCommand, ListResourceTagsCommand } from '@aws-sdk/client-kms';
 import { GetBucketVersioningCommand } from '@aws-sdk/client-s3';
@@ -400,6 +401,67 @@ describe('delete_failed', () => {
     await patched().cfn.send(new DeleteStackCommand({ StackName: 'net' }));
     expect(await patched().liveStacks()).toEqual([]);
     expect(await customVpcs(patched())).toEqual([]);
+  });
+});
+
+const tableStack = {
+  Resources: {
+    Queue: { Type: 'AWS::SQS::Queue' },
+    Table: {
+      Type: 'AWS::DynamoDB::Table',
+      Properties: {
+        TableName: 'orders',
+        BillingMode: 'PAY_PER_REQUEST',
+        AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }],
+        KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
+      },
+    },
+  },
+};
+
+describe('retain_resources', () => {
+  const resources = async (aws: Aws, name: string) =>
+    ((await aws.cfn.send(new ListStackResourcesCommand({ StackName: name }))).StackResourceSummaries ?? []).map((r) => `${r.LogicalResourceId} ${r.ResourceStatus}`);
+
+  it('stock moto ignores RetainResources: it deletes the resource named in it, even for a stack that is not DELETE_FAILED', async () => {
+    await stock().createStack('data', tableStack);
+    expect(await outcome(stock().cfn.send(new DeleteStackCommand({ StackName: 'data', RetainResources: ['Table'] })))).toMatchObject({ ok: true });
+    expect(await outcome(stock().dynamodb.send(new DescribeTableCommand({ TableName: 'orders' })))).toMatchObject({ ok: false, name: 'ResourceNotFoundException' });
+
+    await patched().createStack('data', tableStack);
+    expect(await outcome(patched().cfn.send(new DeleteStackCommand({ StackName: 'data', RetainResources: ['Table'] })))).toMatchObject({
+      ok: false,
+      name: 'ValidationError',
+      message: expect.stringContaining('RetainResources can only be specified when the stack is in the DELETE_FAILED state'),
+    });
+    expect((await patched().stack('data')).StackStatus).toBe('CREATE_COMPLETE');
+  });
+
+  it('a DELETE_FAILED stack lists its failed resource as DELETE_FAILED, and DeleteStack retaining it finishes the stack', async () => {
+    await patched().createStack('data', tableStack);
+    await patched().dynamodb.send(new UpdateTableCommand({ TableName: 'orders', DeletionProtectionEnabled: true }));
+    await patched().cfn.send(new DeleteStackCommand({ StackName: 'data' }));
+    expect((await patched().stack('data')).StackStatus).toBe('DELETE_FAILED');
+    expect(await resources(patched(), 'data')).toEqual(['Table DELETE_FAILED']);
+    // The table is then deleted by hand: retrying the plain delete fails on it again.
+    await patched().dynamodb.send(new UpdateTableCommand({ TableName: 'orders', DeletionProtectionEnabled: false }));
+    await patched().dynamodb.send(new DeleteTableCommand({ TableName: 'orders' }));
+    await patched().cfn.send(new DeleteStackCommand({ StackName: 'data' }));
+    expect((await patched().stack('data')).StackStatus).toBe('DELETE_FAILED');
+
+    await patched().cfn.send(new DeleteStackCommand({ StackName: 'data', RetainResources: ['Table'] }));
+    expect(await patched().liveStacks()).toEqual([]);
+  });
+
+  it('stock moto refuses DeleteTable of a table with deletion protection, as DynamoDB does (relied on, not patched)', async () => {
+    await stock().createStack('data', tableStack);
+    await stock().dynamodb.send(new UpdateTableCommand({ TableName: 'orders', DeletionProtectionEnabled: true }));
+    expect(await outcome(stock().dynamodb.send(new DeleteTableCommand({ TableName: 'orders' })))).toMatchObject({
+      ok: false,
+      name: 'ValidationException',
+      message: expect.stringContaining("can't be deleted while DeletionProtectionEnabled is set to True"),
+    });
+    expect((await stock().dynamodb.send(new DescribeTableCommand({ TableName: 'orders' }))).Table?.DeletionProtectionEnabled).toBe(true);
   });
 });
 

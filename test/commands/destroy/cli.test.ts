@@ -43,14 +43,14 @@ describe('spec3 destroy (in-process)', () => {
   });
 
   it('without a terminal: shows the plan, then refuses (exit 1) naming --force; nothing deleted', async () => {
-    fakeAws(STACKS);
+    fakeAws(STACKS).buckets.set('orders-dev-logs', ['a@1', 'a@2!']);
     const s = streams(false);
     expect(await cli(['destroy', 'dev'], s)).toBe(1);
     const err = s.err();
     expect(err).toContain('Destroy orders dev  account 123456789012  us-east-1');
     expect(err).toContain('Retained (left in the account):');
     expect(err).toMatch(/AWS::S3::Bucket {2}orders-dev-data-123456789012-us-east-1 {2}\(orders-dev-storage DataBucket, Retain\)/);
-    expect(err).toContain('Buckets emptied (every object version) and deleted:\n  orders-dev-logs');
+    expect(err).toContain('Buckets emptied (every object version) and deleted:\n  orders-dev-logs  2 object version(s) and delete marker(s)  (orders-dev-storage LogsBucket)');
     expect(err.indexOf('Stacks to delete')).toBeLessThan(err.indexOf('✖ Destroying stage dev needs its name typed'));
     expect(err).toContain('pass --force');
     expect(cfnMock.commandCalls(DeleteStackCommand)).toHaveLength(0);

@@ -218,14 +218,21 @@ describe('destroy: retained resources and data', () => {
     const entries = Array.from({ length: 1500 }, (_, i) => `k${String(i).padStart(4, '0')}@v${i % 3 === 0 ? '1!' : '1'}`);
     world.buckets.set('orders-dev-logs', [...entries, 'z@v1', 'z@v2', 'z@v3!']);
     world.buckets.set('orders-dev-scratch', ['only@null']);
-    const { result, error } = await destroy();
+    const { result, error, plan } = await destroy();
     expect(error).toBeUndefined();
     expect(world.buckets.get('orders-dev-logs')).toEqual([]);
     expect(world.buckets.get('orders-dev-scratch')).toEqual([]);
     const lists = s3Mock.commandCalls(ListObjectVersionsCommand).filter((c) => c.args[0].input.Bucket === 'orders-dev-logs');
+    // Counted first for the plan (paged by marker), then emptied from the top page by page.
     expect(lists.map((c) => c.args[0].input)).toEqual([
+      { Bucket: 'orders-dev-logs', MaxKeys: 1000, KeyMarker: undefined, VersionIdMarker: undefined },
+      { Bucket: 'orders-dev-logs', MaxKeys: 1000, KeyMarker: 'k0999', VersionIdMarker: 'v1' },
       { Bucket: 'orders-dev-logs', MaxKeys: 1000 },
       { Bucket: 'orders-dev-logs', MaxKeys: 1000 },
+    ]);
+    expect(plan!.buckets.map((b) => [b.bucket, b.versions, b.moreVersions])).toEqual([
+      ['orders-dev-logs', 1503, false],
+      ['orders-dev-scratch', 1, false],
     ]);
     const batches = s3Mock.commandCalls(DeleteObjectsCommand).filter((c) => c.args[0].input.Bucket === 'orders-dev-logs');
     expect(batches.map((c) => c.args[0].input.Delete!.Objects!.length)).toEqual([1000, 503]);
@@ -443,6 +450,9 @@ describe('destroy: failures and interruption', () => {
     const { error } = await destroy({ signal: controller.signal });
     expect(error).toBeInstanceOf(AbortError);
     expect(error!.message).toContain('no stack operation is in progress');
+    expect(error!.message).toContain(
+      'Data deleted: emptying bucket orders-dev-logs stopped after 1000 object version(s) and delete marker(s) were deleted; the rest, the bucket and its stack are still there.',
+    );
     expect(world.calls).toEqual(['DeleteObjects orders-dev-logs 1000']);
     expect(world.buckets.get('orders-dev-logs')).toHaveLength(1500);
   });

@@ -4,11 +4,21 @@ import {
   DescribeStackEventsCommand,
   DescribeStacksCommand,
   GetTemplateCommand,
+  ListExportsCommand,
+  ListImportsCommand,
   ListStackResourcesCommand,
   UpdateTerminationProtectionCommand,
   type StackEvent,
 } from '@aws-sdk/client-cloudformation';
-import { DeleteObjectsCommand, ListObjectVersionsCommand, S3Client } from '@aws-sdk/client-s3';
+import { DescribeTableCommand, DynamoDBClient, UpdateTableCommand } from '@aws-sdk/client-dynamodb';
+import {
+  DeleteObjectsCommand,
+  GetBucketPolicyCommand,
+  GetObjectLockConfigurationCommand,
+  HeadBucketCommand,
+  ListObjectVersionsCommand,
+  S3Client,
+} from '@aws-sdk/client-s3';
 import { DeleteParameterCommand, GetParameterCommand, PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { mockClient } from 'aws-sdk-client-mock';
@@ -21,6 +31,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 export const cfnMock = mockClient(CloudFormationClient);
 export const s3Mock = mockClient(S3Client);
 export const stsMock = mockClient(STSClient);
+export const dynamoMock = mockClient(DynamoDBClient);
 /** SSM holds the stage lock: PutParameter without Overwrite, GetParameter, DeleteParameter. */
 export const ssmMock = mockClient(SSMClient);
 
@@ -62,6 +73,16 @@ export interface FakeWorld {
   readonly buckets: Map<string, string[]>;
   /** SSM parameters by name (the stage lock lives here while a destroy deletes). */
   readonly parameters: Map<string, string>;
+  /** Tables by name: item count and deletion protection. */
+  readonly tables: Map<string, { items: number; deletionProtection: boolean }>;
+  /** Bucket name -> policy document (GetBucketPolicy), and buckets with object lock enabled. */
+  readonly policies: Map<string, string>;
+  readonly objectLock: Set<string>;
+  /** Export name -> exporting stack name, and export name -> importing stack names. */
+  readonly exports: Map<string, string>;
+  readonly imports: Map<string, string[]>;
+  /** Stacks outside the stage: name -> SSM parameter names their templates read. */
+  readonly outsiders: Map<string, string[]>;
   onDelete?: (name: string) => void;
   onDeleteObjects?: (bucket: string) => void;
 }
@@ -111,7 +132,18 @@ function template(stack: FakeStack): string {
 
 /** Installs the fake world into the mocks (call after resetting them). */
 export function fakeAws(inputs: readonly FakeStackInput[], account = ACCOUNT): FakeWorld {
-  const world: FakeWorld = { stacks: new Map(), calls: [], buckets: new Map(), parameters: new Map() };
+  const world: FakeWorld = {
+    stacks: new Map(),
+    calls: [],
+    buckets: new Map(),
+    parameters: new Map(),
+    tables: new Map(),
+    policies: new Map(),
+    objectLock: new Set(),
+    exports: new Map(),
+    imports: new Map(),
+    outsiders: new Map(),
+  };
   for (const input of inputs) {
     const stack: FakeStack = {
       ...input,
@@ -134,6 +166,22 @@ export function fakeAws(inputs: readonly FakeStackInput[], account = ACCOUNT): F
 
   stsMock.on(GetCallerIdentityCommand).resolves({ Account: account, Arn: `arn:aws:iam::${account}:user/ops`, UserId: 'AIDAEXAMPLE' });
   cfnMock.on(DescribeStacksCommand).callsFake((input: { StackName?: string }) => {
+    if (input.StackName === undefined) {
+      // Every live stack of the account: the stage's own and the others, with their SSM-typed parameters.
+      const own = [...world.stacks.values()].filter((s) => s.status !== 'DELETE_COMPLETE');
+      return {
+        Stacks: [
+          ...own.map((s) => ({ StackId: s.id, StackName: s.name, StackStatus: s.status, CreationTime: new Date(Date.UTC(2026, 10, 1)), Parameters: [] })),
+          ...[...world.outsiders].map(([name, reads]) => ({
+            StackId: `arn:aws:cloudformation:${REGION}:${ACCOUNT}:stack/${name}/0f0f0f0f`,
+            StackName: name,
+            StackStatus: 'CREATE_COMPLETE',
+            CreationTime: new Date(Date.UTC(2026, 10, 1)),
+            Parameters: reads.map((r, i) => ({ ParameterKey: `SsmParameterValue${i}`, ParameterValue: r, ResolvedValue: 'resolved' })),
+          })),
+        ],
+      };
+    }
     const s = find(input.StackName, true);
     return {
       Stacks: [
@@ -245,6 +293,39 @@ export function fakeAws(inputs: readonly FakeStackInput[], account = ACCOUNT): F
     );
     return { Deleted: objects.map((o) => ({ Key: o.Key, VersionId: o.VersionId })) };
   });
+  cfnMock.on(ListExportsCommand).callsFake(() => ({
+    Exports: [...world.exports].map(([name, stack]) => ({ Name: name, Value: 'v', ExportingStackId: find(stack, true).id })),
+  }));
+  cfnMock.on(ListImportsCommand).callsFake((input: { ExportName?: string }) => {
+    const importers = world.imports.get(input.ExportName ?? '') ?? [];
+    if (importers.length === 0) throw validationError(`Export '${input.ExportName}' is not imported by any stack.`);
+    return { Imports: importers };
+  });
+  const s3Error = (name: string, message: string, status: number) => Object.assign(new Error(message), { name, $fault: 'client', $metadata: { httpStatusCode: status } });
+  s3Mock.on(GetObjectLockConfigurationCommand).callsFake((input: { Bucket?: string }) => {
+    if (!world.objectLock.has(input.Bucket ?? '')) throw s3Error('ObjectLockConfigurationNotFoundError', 'Object Lock configuration does not exist for this bucket', 404);
+    return { ObjectLockConfiguration: { ObjectLockEnabled: 'Enabled', Rule: { DefaultRetention: { Mode: 'COMPLIANCE', Days: 30 } } } };
+  });
+  s3Mock.on(GetBucketPolicyCommand).callsFake((input: { Bucket?: string }) => {
+    const policy = world.policies.get(input.Bucket ?? '');
+    if (!policy) throw s3Error('NoSuchBucketPolicy', 'The bucket policy does not exist', 404);
+    return { Policy: policy };
+  });
+  s3Mock.on(HeadBucketCommand).callsFake((input: { Bucket?: string }) => {
+    if (!world.buckets.has(input.Bucket ?? '')) throw s3Error('NotFound', 'UnknownError', 404);
+    return { BucketRegion: REGION };
+  });
+  dynamoMock.on(DescribeTableCommand).callsFake((input: { TableName?: string }) => {
+    const t = world.tables.get(input.TableName ?? '');
+    if (!t) throw Object.assign(new Error(`Requested resource not found: Table: ${input.TableName} not found`), { name: 'ResourceNotFoundException', $fault: 'client', $metadata: { httpStatusCode: 400 } });
+    return { Table: { TableName: input.TableName, TableStatus: 'ACTIVE', ItemCount: t.items, TableSizeBytes: t.items * 100, DeletionProtectionEnabled: t.deletionProtection } };
+  });
+  dynamoMock.on(UpdateTableCommand).callsFake((input: { TableName?: string; DeletionProtectionEnabled?: boolean }) => {
+    const t = world.tables.get(input.TableName ?? '')!;
+    world.calls.push(`UpdateTable ${input.TableName} DeletionProtectionEnabled=${input.DeletionProtectionEnabled}`);
+    t.deletionProtection = Boolean(input.DeletionProtectionEnabled);
+    return { TableDescription: { TableName: input.TableName, TableStatus: 'UPDATING', DeletionProtectionEnabled: t.deletionProtection } };
+  });
   fakeParameters(world);
   return world;
 }
@@ -272,6 +353,7 @@ function fakeParameters(world: FakeWorld): void {
 
 export function resetMocks(): void {
   ssmMock.reset();
+  dynamoMock.reset();
   cfnMock.reset();
   s3Mock.reset();
   stsMock.reset();

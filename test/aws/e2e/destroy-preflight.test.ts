@@ -1,0 +1,78 @@
+import { DeleteStackCommand, DescribeStacksCommand, CloudFormationClient } from '@aws-sdk/client-cloudformation';
+import { DeleteTableCommand, DescribeTableCommand, DynamoDBClient, UpdateTableCommand } from '@aws-sdk/client-dynamodb';
+import { ListObjectVersionsCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { awsEnv, useLocalAws } from '../../helpers/local-aws.js';
+import { useTempDirs } from '../../helpers/tmp.js';
+import { spec3 } from '../../e2e/helpers.js';
+import { awsClient, initProject, liveStacks, readConfig } from './project.js';
+
+/**
+ * destroy's checks before it deletes, through the built binary against the local AWS: a table
+ * whose deletion protection was turned on out of band stops the destroy before any object is
+ * deleted, and a stack left DELETE_FAILED by a resource since removed by hand is finished.
+ */
+describe('destroy preflight on the local AWS', () => {
+  const local = useLocalAws();
+  const tempDir = useTempDirs();
+  let dir = '';
+  let project = '';
+  const run = (...args: string[]) => spec3(args, dir, awsEnv(local.endpoint()));
+  const client = <T>(C: new (config: object) => T): T => awsClient(C, local.endpoint());
+  const published = async (name: string) =>
+    (await client(SSMClient).send(new GetParameterCommand({ Name: `/spec3/${project}/dev/${name}` }))).Parameter!.Value!;
+  const stackStates = async () =>
+    Object.fromEntries((await liveStacks(local.endpoint(), `${project}-dev-`)).map((s) => [s.StackName!.replace(`${project}-dev-`, ''), s.StackStatus]));
+
+  beforeEach(async () => {
+    dir = await initProject(await tempDir());
+    project = (await readConfig(dir)).project;
+    expect((await run('bootstrap', 'dev')).exitCode).toBe(0);
+    const deployed = await run('deploy', 'dev', '--phase', 'foundation');
+    expect(deployed.exitCode, deployed.all).toBe(0);
+  });
+
+  it('table deletion protection on: refused before anything is deleted, naming the table and the fix; the bucket intact', async () => {
+    const bucket = await published('storage/bucket-name');
+    const table = await published('storage/table-name');
+    for (let i = 0; i < 25; i++) await client(S3Client).send(new PutObjectCommand({ Bucket: bucket, Key: `logs/${i}.txt`, Body: 'x' }));
+    await client(DynamoDBClient).send(new UpdateTableCommand({ TableName: table, DeletionProtectionEnabled: true }));
+    const before = await stackStates();
+
+    const refused = await run('destroy', 'dev', '--force');
+    expect(refused.exitCode, refused.all).toBe(1);
+    expect(refused.stderr).toContain(`table ${table} (${project}-dev-storage `);
+    expect(refused.stderr).toContain('has deletion protection on');
+    expect(refused.stderr).toContain(`aws dynamodb update-table --table-name ${table} --no-deletion-protection-enabled`);
+    expect(refused.stderr).toContain('Nothing was changed.');
+    // The plan shown first lists the data at stake.
+    expect(refused.stderr).toContain('Tables deleted with every item:');
+    expect(refused.stderr).toMatch(new RegExp(`${bucket} {2}25 object version\\(s\\) and delete marker\\(s\\)`));
+
+    const listed = await client(S3Client).send(new ListObjectVersionsCommand({ Bucket: bucket }));
+    expect(listed.Versions).toHaveLength(25);
+    expect(await stackStates()).toEqual(before);
+    expect((await client(DynamoDBClient).send(new DescribeTableCommand({ TableName: table }))).Table?.TableStatus).toBe('ACTIVE');
+  });
+
+  it('a DELETE_FAILED stack whose failed table is gone: destroy finishes it, retaining exactly that table, and says so', async () => {
+    const table = await published('storage/table-name');
+    const storage = `${project}-dev-storage`;
+    await client(DynamoDBClient).send(new UpdateTableCommand({ TableName: table, DeletionProtectionEnabled: true }));
+    // Deleted outside spec3: the table's protection makes the stack DELETE_FAILED.
+    await client(CloudFormationClient).send(new DeleteStackCommand({ StackName: storage }));
+    const failed = await client(CloudFormationClient).send(new DescribeStacksCommand({ StackName: storage }));
+    expect(failed.Stacks?.[0]?.StackStatus).toBe('DELETE_FAILED');
+    // Then the table is removed by hand.
+    await client(DynamoDBClient).send(new UpdateTableCommand({ TableName: table, DeletionProtectionEnabled: false }));
+    await client(DynamoDBClient).send(new DeleteTableCommand({ TableName: table }));
+
+    const destroyed = await run('destroy', 'dev', '--force');
+    expect(destroyed.exitCode, destroyed.all).toBe(0);
+    expect(destroyed.stderr).toMatch(new RegExp(`${storage} failed to delete before; already gone, so retained when it is deleted again: Table\\w*`));
+    expect(destroyed.stdout).toMatch(/finished its failed delete; retained Table\w*, which were already gone/);
+    expect(destroyed.all).not.toContain('bug in spec3');
+    expect(await stackStates()).toEqual({});
+  });
+});
