@@ -26,7 +26,7 @@ export function registerDestroy(program: Command, t: Terminal, state: RunState):
     .argument('<stage>', 'stage to destroy, e.g. dev')
     .option('-p, --phase <phase>', 'destroy one phase only: foundation, app or integrations (later phases must be gone)', phase)
     .option('--force', 'do not ask for the stage name (unprotected stages only)')
-    .option('--allow-protected', 'allow destroying a protected stage; the stage name is still asked')
+    .option('--allow-protected', 'allow destroying a protected stage and lift termination and table deletion protection; the stage name is still asked')
     .option('-c, --config <file>', 'config file', 'spec3.config.json')
     .option('--json', 'print the result as JSON')
     .option('-v, --verbose', 'show every resource event and debug messages');
@@ -34,13 +34,18 @@ export function registerDestroy(program: Command, t: Terminal, state: RunState):
     .addHelpText(
       'after',
       `
-Before anything changes, spec3 checks the account, then shows the stacks it will delete, the
-buckets it will empty (every object version) and the resources that will be retained, and asks
-you to type the stage name. There is no --yes: without a terminal, only --force skips the question,
-and only for an unprotected stage. A protected stage ("protected": true, or termination protection
+Before anything changes, spec3 checks the account and everything that would stop the destroy
+half-way (table deletion protection, bucket object lock or a policy denying deletes, stacks outside
+the stage reading its values) and refuses, naming each with its fix. Then it shows the stacks it
+will delete, the tables deleted with their item counts, the buckets it will empty with their
+object-version counts and the resources that will be retained, and asks you to type the stage
+name. There is no --yes: without a terminal, only --force skips the question, and only for an
+unprotected stage. A protected stage ("protected": true, or termination protection
 on a stack) is refused unless --allow-protected is given, and then still asks for its name;
-termination protection is lifted right before each stack is deleted.
-Ctrl-C starts no new deletion and reports what CloudFormation is still doing.
+termination protection and table deletion protection are lifted right before each stack is deleted.
+A DELETE_FAILED stack whose failed resources are already gone is finished (DeleteStack retaining them).
+Ctrl-C starts no new deletion and reports what CloudFormation is still doing and how much of a
+bucket was emptied.
 Like deploy, destroy holds the stage's lock (/spec3/<project>/<stage>/lock) and is refused while
 another run holds it.
 
@@ -51,7 +56,7 @@ Examples:
   $ spec3 destroy prod --allow-protected         protected stage, in a terminal
 
 Deleted stacks are removed from .spec3/<stage>/outputs.json.
-Exit codes: 0 destroyed or nothing to destroy, 1 error or refused (protected, no terminal, delete failed), 130 declined or interrupted.`,
+Exit codes: 0 destroyed or nothing to destroy, 1 error or refused (a blocker, protected, no terminal, delete failed), 130 declined or interrupted.`,
     )
     .action(async (stage: string, flags: DestroyFlags) => {
       const interactive = isInteractive(t);

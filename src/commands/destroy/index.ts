@@ -6,6 +6,7 @@ import type { AwsClients } from '../../aws/clients.js';
 import { deleteStack, listStackResources } from '../../aws/cfn/delete-stack.js';
 import { describeStack, isInProgress, type DeployedStack } from '../../aws/cfn/stacks.js';
 import { deployedTemplate } from '../../aws/cfn/template.js';
+import { describeAwsError } from '../../aws/errors.js';
 import { withStageLock } from '../../aws/lock.js';
 import { connectStage, pollIntervals } from '../../aws/connect.js';
 import { loadConfig } from '../../config/load.js';
@@ -313,8 +314,8 @@ async function inspect(
   const read = await Promise.all(
     stacks.map(async (s) => {
       const [template, resources] = await Promise.all([
-        deployedTemplate(aws, s.deployed.id) as Promise<StackTemplate | undefined>,
-        listStackResources(aws, s.deployed.id),
+        reading(s.name, 'GetTemplate', stage.name, () => deployedTemplate(aws, s.deployed.id) as Promise<StackTemplate | undefined>),
+        reading(s.name, 'ListStackResources', stage.name, () => listStackResources(aws, s.deployed.id)),
       ]);
       return { stack: s, template, resources };
     }),
@@ -335,6 +336,20 @@ async function inspect(
     templateRead: template !== undefined,
     failed: resources.filter((r) => r.status === 'DELETE_FAILED'),
   }));
+}
+
+/** A failed read of a stack before anything is deleted: a named error, not a crash. */
+async function reading<T>(stack: string, operation: string, stage: string, read: () => Promise<T>): Promise<T> {
+  try {
+    return await read();
+  } catch (error) {
+    throw new Spec3Error(
+      'DESTROY_READ_FAILED',
+      `Could not read ${stack} before deleting anything (${operation}): ${describeAwsError(error)}. Nothing was changed.`,
+      `Check your permissions with \`aws cloudformation describe-stacks --stack-name ${stack}\`, then run \`spec3 destroy ${stage}\` again.`,
+      { cause: error },
+    );
+  }
 }
 
 function destroyPlan(base: DeleteContext['base'], stage: ResolvedStage, planned: readonly PlannedStack[], checks: Preflight): DestroyPlan {

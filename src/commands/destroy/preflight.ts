@@ -71,7 +71,13 @@ export async function preflight(aws: AwsClients, planned: readonly PlannedStack[
       });
     }
   }
-  const readers = await outsideReaders(aws, planned, scope);
+  let readers: { blockers: Blocker[]; unchecked: string[] };
+  try {
+    readers = await outsideReaders(aws, planned, scope);
+  } catch (error) {
+    // Listing exports or stacks failed: said as not checked, not as "nobody reads these values".
+    readers = { blockers: [], unchecked: [`whether stacks outside the stage read its values: ${describeAwsError(error)}`] };
+  }
   blockers.push(...readers.blockers);
   unchecked.push(...readers.unchecked);
   const goneFailed = new Map<string, string[]>();
