@@ -40,7 +40,7 @@ describe('function bundles (built binary)', () => {
     }
     const key = /Bundled \. \(python3\.13\) as ([0-9a-f]{16}): \d+ file\(s\), [\d.]+ K?B, [\d.]+ K?B zipped/.exec(runs[0]!)?.[1];
     expect(key, runs[0]).toBeDefined();
-    for (const later of runs.slice(1)) expect(later).toContain(`Code of api: unchanged, bundle ${key} reused`);
+    for (const later of runs.slice(1)) expect(later).toContain(`Code of . (python3.13): unchanged, bundle ${key} reused`);
     expect((await readdir(path.join(dir, '.spec3', 'build'))).sort()).toEqual([key, `${key}.size.json`]);
 
     const shipped = await files(path.join(dir, '.spec3', 'build', key!));

@@ -207,7 +207,7 @@ async function buildBundle(
     ctx.io.emit({
       code: 'BUNDLE_CACHED',
       level: 'info',
-      message: `Code of ${fn.name}: unchanged, bundle ${key} reused (${describeSize(size)})`,
+      message: `Code of ${fn.source} (${fn.runtime}): unchanged, bundle ${key} reused (${describeSize(size)})`,
       data: { function: fn.name, key, size },
     });
     return target;
