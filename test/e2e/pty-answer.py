@@ -1,5 +1,6 @@
 """Runs a command in a pseudo-terminal, types an answer when it asks for the stage name, relays
-its output, and exits with its exit code: a person at a terminal, for the destroy prompt."""
+its output, and exits with its exit code: a person at a terminal, for the destroy prompt. With
+PTY_INTERRUPT_ON set, it also presses Ctrl-C once that text has appeared."""
 import os
 import pty
 import sys
@@ -12,6 +13,8 @@ if pid == 0:
 
 seen = b''
 typed = False
+interrupt_on = os.environ.get('PTY_INTERRUPT_ON', '').encode()
+interrupted = False
 deadline = time.time() + 240
 while time.time() < deadline:
     try:
@@ -27,5 +30,8 @@ while time.time() < deadline:
         time.sleep(0.2)
         os.write(fd, answer.encode() + b'\r')
         typed = True
+    if interrupt_on and not interrupted and interrupt_on in seen:
+        os.write(fd, b'\x03')
+        interrupted = True
 _, status = os.waitpid(pid, 0)
 sys.exit(os.waitstatus_to_exitcode(status))

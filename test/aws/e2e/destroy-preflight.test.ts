@@ -2,10 +2,11 @@ import { DeleteStackCommand, DescribeStacksCommand, CloudFormationClient } from 
 import { DeleteTableCommand, DescribeTableCommand, DynamoDBClient, UpdateTableCommand } from '@aws-sdk/client-dynamodb';
 import { ListObjectVersionsCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
-import { beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { awsEnv, useLocalAws } from '../../helpers/local-aws.js';
 import { useTempDirs } from '../../helpers/tmp.js';
-import { spec3 } from '../../e2e/helpers.js';
+import { spec3, spec3Typing } from '../../e2e/helpers.js';
+import { startFaultProxy, type FaultProxy } from '../../helpers/fault-proxy.js';
 import { awsClient, initProject, liveStacks, readConfig } from './project.js';
 
 /**
@@ -54,6 +55,37 @@ describe('destroy preflight on the local AWS', () => {
     expect(listed.Versions).toHaveLength(25);
     expect(await stackStates()).toEqual(before);
     expect((await client(DynamoDBClient).send(new DescribeTableCommand({ TableName: table }))).Table?.TableStatus).toBe('ACTIVE');
+  });
+
+  let proxy: FaultProxy | undefined;
+  afterEach(async () => {
+    await proxy?.close();
+    proxy = undefined;
+  });
+
+  it('Ctrl-C in a terminal while a bucket is being emptied: exit 130, the message says how many versions were deleted, and the bucket and its stack are still there', async () => {
+    const bucket = await published('storage/bucket-name');
+    const s3 = client(S3Client);
+    // More than one page of 1,000, so the emptying is interrupted between pages.
+    for (let i = 0; i < 1100; i += 100) {
+      await Promise.all(Array.from({ length: 100 }, (_, j) => s3.send(new PutObjectCommand({ Bucket: bucket, Key: `logs/${i + j}.txt`, Body: 'x' }))));
+    }
+    // Slow object deletes (S3's DeleteObjects is a REST POST) keep the emptying going while Ctrl-C arrives.
+    proxy = await startFaultProxy({ upstream: local.endpoint(), rates: { slow: 1, only: ['REST POST'] }, slowMs: 1500 });
+    const r = await spec3Typing('dev', ['destroy', 'dev', '--force', '--verbose'], dir, {
+      ...awsEnv(proxy.endpoint),
+      PTY_INTERRUPT_ON: `emptying bucket ${bucket}`,
+    });
+    expect(r.exitCode, r.all).toBe(130);
+    const text = r.all.replace(/\s+/g, ' ');
+    const stopped = new RegExp(`emptying bucket ${bucket} stopped after (\\d+) object version\\(s\\) and delete marker\\(s\\) were deleted; the rest, the bucket and its stack are still there`).exec(text);
+    expect(stopped, r.all).not.toBeNull();
+    const deleted = Number(stopped![1]);
+    expect(deleted).toBeGreaterThan(0);
+    expect(deleted).toBeLessThan(1100);
+    const left = await s3.send(new ListObjectVersionsCommand({ Bucket: bucket }));
+    expect(left.Versions).toHaveLength(1100 - deleted);
+    expect((await stackStates()).storage).toBe('CREATE_COMPLETE');
   });
 
   it('a DELETE_FAILED stack whose failed table is gone: destroy finishes it, retaining exactly that table, and says so', async () => {
