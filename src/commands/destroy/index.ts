@@ -182,7 +182,11 @@ export async function run(options: DestroyOptions, ctx: Context): Promise<Destro
       `To destroy it anyway, run \`spec3 destroy ${stage.name} --allow-protected\` in a terminal and type the stage name when asked; termination protection is lifted only then.`,
     );
   }
-  await confirmDestroy(plan, Boolean(options.force), ctx);
+  // Protection that --allow-protected is about to lift makes the stage protected for the question:
+  // the stage name is typed, --force does not skip it.
+  const lifted = options.allowProtected ? plan.blockers.filter((b) => b.liftedByAllowProtected).map((b) => b.problem) : [];
+  const asked = lifted.length > 0 ? { ...plan, protected: true, protectedBy: [...plan.protectedBy, ...lifted] } : plan;
+  await confirmDestroy(asked, Boolean(options.force), ctx);
   if (options.signal?.aborted) throw new AbortError('Interrupted; nothing was changed.');
   // One deploy or destroy of a stage at a time. Taken once the user has said yes, so a refusal or
   // a "no" writes nothing; a deploy that started meanwhile makes this refuse before any deletion.

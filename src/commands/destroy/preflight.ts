@@ -58,7 +58,7 @@ export async function preflight(aws: AwsClients, planned: readonly PlannedStack[
       blockers.push({
         stack: b.stack,
         problem: `bucket ${b.bucket} (${b.stack} ${b.logicalId}) has object lock on: locked object versions cannot be deleted before their retention ends`,
-        fix: `see the retention with \`aws s3api get-object-lock-configuration --bucket ${b.bucket}\`; wait until it ends, or (governance mode) delete the versions with \`aws s3api delete-object --bucket ${b.bucket} --key <key> --version-id <id> --bypass-governance-retention\``,
+        fix: `see the retention with \`aws s3api get-object-lock-configuration --bucket ${b.bucket}\` and run the destroy once it has ended; or keep the bucket: set "retainData": true in stage ${stage}, run \`spec3 deploy ${stage}\`, then \`spec3 destroy ${stage}\``,
         liftedByAllowProtected: false,
       });
     }

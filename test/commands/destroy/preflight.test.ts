@@ -60,12 +60,14 @@ describe('destroy preflight: refused before anything is deleted', () => {
     expect(world.buckets.get(BUCKET)).toEqual(['a@1', 'b@1']);
   });
 
-  it('--allow-protected turns the deletion protection off right before the stack is deleted', async () => {
+  it('--allow-protected turns the deletion protection off right before the stack is deleted, after the typed name (--force does not skip it)', async () => {
     const world = fakeAws([storage]);
     world.buckets.set(BUCKET, ['a@1']);
     world.tables.set(TABLE, { items: 42, deletionProtection: true });
-    const { error } = await destroy({ allowProtected: true });
-    expect(error).toBeUndefined();
+    const forced = await destroy({ allowProtected: true, force: true });
+    expect(forced.io.codes()).toContain('DESTROY_FORCE_IGNORED');
+    expect(forced.io.asked.map((q) => q.code)).toEqual(['DESTROY_CONFIRM']);
+    expect(forced.error).toBeUndefined();
     expect(world.calls).toEqual([
       `UpdateTable ${TABLE} DeletionProtectionEnabled=false`,
       `DeleteObjects ${BUCKET} 1`,
