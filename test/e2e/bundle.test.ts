@@ -1,7 +1,7 @@
-import { mkdir, readdir, symlink, writeFile } from 'node:fs/promises';
+import { readdir, symlink } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { sampleConfig, writeProject } from '../helpers/project.js';
+import { sampleConfig, writeFiles, writeProject } from '../helpers/project.js';
 import { useTempDirs } from '../helpers/tmp.js';
 import { spec3 } from './helpers.js';
 
@@ -22,14 +22,12 @@ describe('function bundles (built binary)', () => {
     const dir = await tempDir();
     const config = sampleConfig({ features: { vpc: false } });
     await writeProject(dir, { ...config, functions: [{ name: 'api', handler: 'src.orders.handlers.api.handler', source: '.' }] });
-    const put = async (file: string, text: string) => {
-      await mkdir(path.dirname(path.join(dir, file)), { recursive: true });
-      await writeFile(path.join(dir, file), text);
-    };
-    await put('.env', 'DB_PASSWORD=hunter2\n');
-    await put('.aws/credentials', '[default]\naws_secret_access_key=SECRET\n');
-    await put('src/orders/.spec3/build/old/leftover.py', 'x = 1\n');
-    await put('shared/util.py', 'X = 1\n');
+    await writeFiles(dir, {
+      '.env': 'DB_PASSWORD=hunter2\n',
+      '.aws/credentials': '[default]\naws_secret_access_key=SECRET\n',
+      'src/orders/.spec3/build/old/leftover.py': 'x = 1\n',
+      'shared/util.py': 'X = 1\n',
+    });
     await symlink('../shared', path.join(dir, 'src', 'shared'));
 
     const runs = [];

@@ -55,3 +55,11 @@ export async function writeProject(dir: string, config: Spec3ConfigInput = sampl
     await writeFile(file, 'def handler(event, context):\n    return {"ok": True}\n');
   }
 }
+
+/** Writes files by path relative to `dir` (directories made as needed): a checkout's clutter in one call. */
+export async function writeFiles(dir: string, files: Readonly<Record<string, string>>): Promise<void> {
+  for (const [file, text] of Object.entries(files)) {
+    await mkdir(path.dirname(path.join(dir, file)), { recursive: true });
+    await writeFile(path.join(dir, file), text);
+  }
+}

@@ -5,6 +5,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { bundleFunctions, LAMBDA_LIMITS, measure, requirementLines } from '../../../src/commands/synth/bundle.js';
 import { TestIo } from '../../helpers/io.js';
+import { writeFiles } from '../../helpers/project.js';
 import { useTempDirs } from '../../helpers/tmp.js';
 
 const tempDir = useTempDirs();
@@ -119,19 +120,17 @@ async function tree(dir: string, rel = ''): Promise<string[]> {
 /** A project whose function source is the project root, holding everything a developer's checkout holds. */
 async function messyProject(): Promise<string> {
   const dir = await project();
-  const put = async (file: string, text: string) => {
-    await mkdir(path.dirname(path.join(dir, file)), { recursive: true });
-    await writeFile(path.join(dir, file), text);
-  };
-  await put('.env', 'DB_PASSWORD=hunter2\n');
-  await put('.aws/credentials', '[default]\naws_secret_access_key=SECRET\n');
-  await put('src/.ssh/id_rsa', 'PRIVATE KEY\n');
-  await put('src/orders/.spec3/build/old/x.py', 'stale bundle\n');
-  await put('.git/config', '[core]\n');
-  await put('cdk.out/dev/manifest.json', '{}');
-  await put('node_modules/aws-cdk-lib/index.js', 'tooling\n');
-  await put('src/vendor/node_modules/left-pad/index.js', 'module.exports = 1;\n');
-  await put('shared/util.py', 'X = 1\n');
+  await writeFiles(dir, {
+    '.env': 'DB_PASSWORD=hunter2\n',
+    '.aws/credentials': '[default]\naws_secret_access_key=SECRET\n',
+    'src/.ssh/id_rsa': 'PRIVATE KEY\n',
+    'src/orders/.spec3/build/old/x.py': 'stale bundle\n',
+    '.git/config': '[core]\n',
+    'cdk.out/dev/manifest.json': '{}',
+    'node_modules/aws-cdk-lib/index.js': 'tooling\n',
+    'src/vendor/node_modules/left-pad/index.js': 'module.exports = 1;\n',
+    'shared/util.py': 'X = 1\n',
+  });
   await symlink('../shared', path.join(dir, 'src', 'shared'));
   return dir;
 }
