@@ -77,6 +77,7 @@ describe('parseConfig', () => {
     ['memory as a string', withFunction({ memory: '512' }), 'CONFIG_INVALID', 'functions[0].memory: expected memory in MB: a whole number from 128 to 10240; got the string "512"'],
     ['cors as a string', JSON.stringify({ ...base, features: { api: { cors: '*' } } }), 'CONFIG_INVALID', 'spec3.config.json: features.api.cors: expected a list [ ... ]; got the string "*"'],
     ['an empty source', withFunction({ source: '' }), 'CONFIG_INVALID', 'functions[0].source: expected a directory path relative to the config file, e.g. "src"'],
+    ['exclude as a string', withFunction({ exclude: 'tests' }), 'CONFIG_INVALID', 'functions[0].exclude: expected a list of glob patterns, e.g. ["tests", "*.csv"]'],
     ['a hyphen in an environment variable', withFunction({ environment: { 'LOG-LEVEL': 'debug' } }), 'CONFIG_INVALID', 'functions[0].environment.LOG-LEVEL: invalid name; expected an environment variable name: letters, digits and underscores, not starting with a digit, e.g. "LOG_LEVEL"'],
     ['bucket name too long', JSON.stringify({ ...base, project: 'a'.repeat(20), stages: { stage12345: { account: '123456789012', region: 'ap-southeast-2' } } }), 'CONFIG_INVALID', 'spec3.config.json: stages.stage12345: the bucket name'],
   ])('rejects %s', (_name, text, code, message) => {
