@@ -109,7 +109,7 @@ interface DeleteContext {
   readonly dir: string;
   readonly stage: ResolvedStage;
   readonly aws: AwsClients;
-  readonly emulated: boolean;
+  readonly local: boolean;
   readonly planned: readonly PlannedStack[];
   readonly base: { project: string; stage: string; account: string; region: string; phase?: Phase };
 }
@@ -130,7 +130,7 @@ export async function run(options: DestroyOptions, ctx: Context): Promise<Destro
   const phase = parsePhase(options.phase);
   const loaded = await loadConfig({ cwd: ctx.cwd, config: options.config });
   const stage = resolveStage(loaded.config, options.stage, loaded.name);
-  const { aws, emulated, identity } = await connectStage(stage, options.aws ?? {}, ctx);
+  const { aws, local, identity } = await connectStage(stage, options.aws ?? {}, ctx);
   const existing = await deployedStacks(aws, stage);
   if (phase) assertNoLaterPhase(phase, existing, stage.name);
   const chosen = existing.filter((s) => !phase || s.phase === phase);
@@ -169,21 +169,21 @@ export async function run(options: DestroyOptions, ctx: Context): Promise<Destro
     aws,
     { project: stage.project, stage: stage.name, command: 'destroy', arn: identity.arn },
     (error) => ctx.io.emit({ code: 'STAGE_LOCK_NOT_RELEASED', level: 'warn', message: `${error.message}\n${error.hint ?? ''}`.trim() }),
-    () => deletePlanned(options, ctx, { started, dir: loaded.dir, stage, aws, emulated, planned, base }),
+    () => deletePlanned(options, ctx, { started, dir: loaded.dir, stage, aws, local, planned, base }),
   );
 }
 
 async function deletePlanned(
   options: DestroyOptions,
   ctx: Context,
-  { started, dir, stage, aws, emulated, planned, base }: DeleteContext,
+  { started, dir, stage, aws, local, planned, base }: DeleteContext,
 ): Promise<DestroyResult> {
 
   const reports = new Map<string, StackDestroyReport>(
     planned.map((p) => [p.name, { name: p.name, phase: p.phase, previousStatus: p.deployed.status, status: 'planned' }]),
   );
   const emptied: EmptiedBucket[] = [];
-  const poll = pollIntervals(emulated);
+  const poll = pollIntervals(local);
   const concurrency = options.concurrency ?? DEFAULT_CONCURRENCY;
   const byName = new Map(planned.map((p) => [p.name, p]));
   const deleted = () => planned.filter((p) => reports.get(p.name)!.status === 'deleted');
