@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { CloudFormationClient, ListStacksCommand } from '@aws-sdk/client-cloudformation';
+import { CloudFormationClient, DeleteStackCommand, ListStacksCommand } from '@aws-sdk/client-cloudformation';
 import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { awsEnv, clientConfig, localEnv, useLocalAws } from '../../helpers/local-aws.js';
@@ -85,6 +85,25 @@ describe('targets that match', () => {
     expect(names.length).toBeGreaterThan(0);
     expect(names.every((n) => n!.startsWith('demo-dev-')), names.join(', ')).toBe(true);
     expect(existsSync(path.join(dir, '.spec3', 'dev', 'outputs.json'))).toBe(true);
+  });
+
+  it('names the resource types the local AWS only stands in for on --local, not at another endpoint', async () => {
+    // WAF on: the edge stack's web ACL is one of the stand-ins.
+    await editConfig(dir, (c) => {
+      (c.stages.dev as Record<string, unknown>).waf = true;
+    });
+    // Without --json, so the progress (where the notice would be) is shown on stderr.
+    const atEndpoint = await run('deploy', 'dev', '--yes');
+    expect(atEndpoint.exitCode, atEndpoint.all).toBe(0);
+    expect(atEndpoint.stderr).toContain('demo-dev-edge');
+    expect(atEndpoint.stderr).not.toContain('stands in for');
+
+    // The same edge stack created again, on the spec3 local AWS.
+    const cfn = awsClient(CloudFormationClient, local.endpoint());
+    await cfn.send(new DeleteStackCommand({ StackName: 'demo-dev-edge' }));
+    const onLocal = await spec3(['deploy', 'dev', '--yes', '--local'], dir, localEnv());
+    expect(onLocal.exitCode, onLocal.all).toBe(0);
+    expect(onLocal.stderr).toMatch(/The local AWS stands in for [^\n]*AWS::WAFv2::WebACL[^\n]*: their wiring deploys/);
   });
 
   it('takes no --region: the stage names its region, and nothing reaches another one', async () => {
