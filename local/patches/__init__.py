@@ -18,12 +18,14 @@ MOTO_VERSION = "5.2.1"
 
 # Order matters where two fixes touch the same method: a later module wraps an earlier one.
 MODULES = (
+    "concurrent_requests",
     "json_templates",
     "module_list_cache",
     "execute_change_set",
     "execution_failure",
     "change_set_not_found",
     "change_set_stack_state",
+    "last_updated_time",
     "use_previous_value",
     "no_updates",
     "update_exports",

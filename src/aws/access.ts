@@ -4,12 +4,25 @@ import type { AwsOptions } from './clients.js';
 /** The AWS flags every command that talks to AWS accepts. */
 export interface AwsFlags {
   readonly profile?: string;
-  /** Overrides the stage's region (rarely needed: the stage names its region). */
-  readonly region?: string;
+  /** Another endpoint than AWS's own (LocalStack, a proxy); `AWS_ENDPOINT_URL` does the same. */
   readonly endpoint?: string;
-  /** Use the emulator started by `spec3 local start`. */
+  /**
+   * The target is the spec3 local AWS: the one `spec3 local start` recorded, or the one at
+   * `endpoint` when that is given too.
+   */
   readonly local?: boolean;
   readonly maxAttempts?: number;
+}
+
+/**
+ * How a run reaches AWS. `local` is true only for the spec3 local AWS (`--local`): only there do
+ * dummy credentials, fast polling and the notice of stand-in resource types apply. Any other
+ * endpoint (`--endpoint`, `AWS_ENDPOINT_URL`) is treated as AWS: the normal credential chain and
+ * AWS's polling pace.
+ */
+export interface AwsAccess {
+  readonly options: AwsOptions;
+  readonly local: boolean;
 }
 
 /** Default attempts per call; adaptive retries make throttled calls wait rather than fail. */
@@ -21,14 +34,16 @@ const LOCAL_CREDENTIALS = { accessKeyId: 'test', secretAccessKey: 'test' };
 type Env = Readonly<Record<string, string | undefined>>;
 
 /**
- * flags + environment -> how to reach AWS. Precedence: `--endpoint`, then `--local`, then
- * `AWS_ENDPOINT_URL`; with no endpoint, real AWS through the default credential chain.
+ * flags + environment -> how to reach AWS. The endpoint: `--endpoint`, else with `--local` the
+ * one `spec3 local start` recorded, else `AWS_ENDPOINT_URL`; with none, AWS itself. The region is
+ * always the stage's: it is a property of the stage, which synthesis, the lock and the
+ * `.spec3/<stage>/` files all depend on.
  */
-export async function resolveAwsOptions(flags: AwsFlags, env: Env, stageRegion: string): Promise<AwsOptions> {
+export async function resolveAwsAccess(flags: AwsFlags, env: Env, region: string): Promise<AwsAccess> {
   const maxAttempts = flags.maxAttempts ?? parseAttempts(env.SPEC3_MAX_ATTEMPTS) ?? DEFAULT_MAX_ATTEMPTS;
-  const region = flags.region ?? stageRegion;
+  const local = Boolean(flags.local);
   let endpoint = flags.endpoint;
-  if (!endpoint && flags.local) {
+  if (!endpoint && local) {
     const { readLocalState } = await import('./local/launcher.js');
     const state = await readLocalState(env);
     if (!state) {
@@ -43,21 +58,26 @@ export async function resolveAwsOptions(flags: AwsFlags, env: Env, stageRegion: 
   endpoint ??= env.AWS_ENDPOINT_URL || undefined;
   if (endpoint) checkEndpoint(endpoint);
   const explicitKeys = env.AWS_ACCESS_KEY_ID && env.AWS_SECRET_ACCESS_KEY && !flags.profile;
+  // An endpoint that is not the local AWS gets no dummy keys: without keys of its own it uses the
+  // normal chain (profile, SSO, instance role), as the AWS CLI does with --endpoint-url.
   const credentials = explicitKeys
     ? {
         accessKeyId: env.AWS_ACCESS_KEY_ID!,
         secretAccessKey: env.AWS_SECRET_ACCESS_KEY!,
         ...(env.AWS_SESSION_TOKEN ? { sessionToken: env.AWS_SESSION_TOKEN } : {}),
       }
-    : endpoint && !flags.profile
+    : local && !flags.profile
       ? LOCAL_CREDENTIALS
       : undefined;
   return {
-    region,
-    maxAttempts,
-    ...(flags.profile ? { profile: flags.profile } : {}),
-    ...(endpoint ? { endpoint } : {}),
-    ...(credentials ? { credentials } : {}),
+    local,
+    options: {
+      region,
+      maxAttempts,
+      ...(flags.profile ? { profile: flags.profile } : {}),
+      ...(endpoint ? { endpoint } : {}),
+      ...(credentials ? { credentials } : {}),
+    },
   };
 }
 

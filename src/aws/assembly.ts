@@ -104,3 +104,46 @@ function resolveArn(value: unknown, region: string): string | undefined {
   const partition = region.startsWith('cn-') ? 'aws-cn' : region.startsWith('us-gov-') ? 'aws-us-gov' : 'aws';
   return value.replace('${AWS::Partition}', partition);
 }
+
+/** What a stage's stacks must be for: the project and stage (their tags and names), account and region. */
+export interface AssemblyTarget {
+  readonly project: string;
+  readonly name: string;
+  readonly account: string;
+  readonly region: string;
+}
+
+/**
+ * Refuses an assembly synthesized for another project, stage, account or region: deploying it
+ * would put another stage's stacks under this stage's lock and into its `.spec3/<stage>/` files.
+ * What a stack is for is read from what synthesis recorded: the `project` and `stage` tags every
+ * spec3 stack carries, its `<project>-<stage>-<kind>` name and its `aws://account/region`
+ * environment.
+ */
+export function assertAssemblyFor(assembly: Assembly, target: AssemblyTarget): void {
+  if (assembly.stacks.length === 0) {
+    throw new Spec3Error(
+      'NOT_SPEC3_ASSEMBLY',
+      `${path.join(assembly.dir, 'manifest.json')} lists no stack.`,
+      `Run \`spec3 synth ${target.name}\` and pass --assembly cdk.out/${target.name}, or leave out --assembly.`,
+    );
+  }
+  const wanted = describeTarget(target);
+  for (const stack of assembly.stacks) {
+    const found = {
+      project: stack.tags.project ?? '(none)',
+      name: stack.tags.stage ?? '(none)',
+      account: stack.account || '(none)',
+      region: stack.region || '(none)',
+    };
+    const named = stack.name.startsWith(`${target.project}-${target.name}-`);
+    if (named && describeTarget(found) === wanted) continue;
+    throw new Spec3Error(
+      'ASSEMBLY_MISMATCH',
+      `The assembly in ${assembly.dir} is for ${describeTarget(found)} (stack ${stack.name}), not for ${wanted}.`,
+      `Run \`spec3 synth ${target.name}\` and pass --assembly cdk.out/${target.name}, or leave out --assembly to synthesize ${target.name} now.`,
+    );
+  }
+}
+
+const describeTarget = (t: AssemblyTarget): string => `project ${t.project}, stage ${t.name}, account ${t.account}, region ${t.region}`;

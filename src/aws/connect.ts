@@ -1,13 +1,16 @@
 import type { Context } from '../context.js';
-import { resolveAwsOptions, type AwsFlags } from './access.js';
+import { resolveAwsAccess, type AwsFlags } from './access.js';
 import { AwsClients } from './clients.js';
 import { assertStageAccount, callerIdentity, type Identity } from './identity.js';
 
 export interface StageConnection {
   readonly aws: AwsClients;
   readonly identity: Identity;
-  /** Whether the endpoint is an emulator (polling can be much faster there). */
-  readonly emulated: boolean;
+  /**
+   * Whether the target is the spec3 local AWS (`--local`), which answers at once and stands in for
+   * some resource types. Any other endpoint is treated as AWS.
+   */
+  readonly local: boolean;
 }
 
 /**
@@ -35,7 +38,7 @@ export async function connectStageWith<T>(
   ctx: Pick<Context, 'env' | 'io'>,
   reads: (aws: AwsClients) => Promise<T>,
 ): Promise<{ connection: StageConnection; reads: T }> {
-  const options = await resolveAwsOptions(flags, ctx.env, stage.region);
+  const { options, local } = await resolveAwsAccess(flags, ctx.env, stage.region);
   const aws = new AwsClients(options);
   // Settled into a value so that a failure of the reads cannot go unhandled while the check runs.
   const pending = reads(aws).then(
@@ -46,16 +49,16 @@ export async function connectStageWith<T>(
   ctx.io.emit({
     code: 'AWS_IDENTITY',
     level: 'debug',
-    message: `Credentials: ${identity.arn}${options.endpoint ? ` at ${options.endpoint}` : ''}, region ${options.region}`,
-    data: { ...identity, endpoint: options.endpoint, region: options.region },
+    message: `Credentials: ${identity.arn}${options.endpoint ? ` at ${options.endpoint}${local ? ' (the spec3 local AWS)' : ''}` : ''}, region ${options.region}`,
+    data: { ...identity, endpoint: options.endpoint, region: options.region, local },
   });
   assertStageAccount(stage, identity);
   const result = await pending;
   if (!result.ok) throw result.error;
-  return { connection: { aws, identity, emulated: Boolean(options.endpoint) }, reads: result.value };
+  return { connection: { aws, identity, local }, reads: result.value };
 }
 
-/** Poll intervals: an emulator answers at once, AWS needs seconds and should not be hammered. */
-export function pollIntervals(emulated: boolean): { pollMs: number; maxPollMs: number } {
-  return emulated ? { pollMs: 50, maxPollMs: 500 } : { pollMs: 1000, maxPollMs: 5000 };
+/** Poll intervals: the local AWS answers at once; AWS (or any other endpoint) needs seconds and should not be hammered. */
+export function pollIntervals(local: boolean): { pollMs: number; maxPollMs: number } {
+  return local ? { pollMs: 50, maxPollMs: 500 } : { pollMs: 1000, maxPollMs: 5000 };
 }

@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { assertAssemblyFor, readAssembly, type Assembly } from '../aws/assembly.js';
 import { loadConfig, type LoadedConfig } from '../config/load.js';
 import { resolveStage, type ResolvedStage } from '../config/resolve.js';
 import type { Context } from '../context.js';
@@ -8,10 +9,14 @@ export interface LoadedStage {
   readonly stage: ResolvedStage;
   /** Directory of the config file: `.spec3/` lives there. */
   readonly projectDir: string;
-  readonly assemblyDir: string;
+  readonly assembly: Assembly;
 }
 
-/** The stage and its cloud assembly: synthesized now, or taken from `--assembly`. */
+/**
+ * The stage and its cloud assembly: synthesized now, or taken from `--assembly`, which must have
+ * been synthesized for this project, stage, account and region (else it is refused, before
+ * anything is written).
+ */
 export async function loadStage(
   options: { stage: string; config?: string; assembly?: string },
   ctx: Pick<Context, 'cwd' | 'io'>,
@@ -20,12 +25,11 @@ export async function loadStage(
 ): Promise<LoadedStage> {
   if (options.assembly) {
     const loaded = preloaded ?? (await loadConfig({ cwd: ctx.cwd, config: options.config }));
-    return {
-      stage: resolveStage(loaded.config, options.stage, loaded.name),
-      projectDir: loaded.dir,
-      assemblyDir: path.resolve(ctx.cwd, options.assembly),
-    };
+    const stage = resolveStage(loaded.config, options.stage, loaded.name);
+    const assembly = await readAssembly(path.resolve(ctx.cwd, options.assembly));
+    assertAssemblyFor(assembly, stage);
+    return { stage, projectDir: loaded.dir, assembly };
   }
   const s = await synthesize({ stage: options.stage, ...(options.config ? { config: options.config } : {}), ...(preloaded ? { loaded: preloaded } : {}) }, ctx);
-  return { stage: s.stage, projectDir: s.loaded.dir, assemblyDir: s.outDir };
+  return { stage: s.stage, projectDir: s.loaded.dir, assembly: await readAssembly(s.outDir) };
 }

@@ -22,7 +22,26 @@ export function useLocalAws(options: { resetBeforeEach?: boolean } = {}): LocalA
   return handle;
 }
 
-/** Environment for running the spec3 binary (or any AWS tool) against the local AWS. */
+/**
+ * Environment for running the spec3 binary with `--local` against the run's local AWS: the
+ * `SPEC3_HOME` that records it, and no AWS keys or endpoint, so spec3 itself must supply both.
+ */
+export function localEnv(): Record<string, string> {
+  return {
+    SPEC3_HOME: inject('localAwsHome'),
+    AWS_ENDPOINT_URL: '',
+    AWS_ACCESS_KEY_ID: '',
+    AWS_SECRET_ACCESS_KEY: '',
+    AWS_PROFILE: '',
+    SPEC3_MAX_ATTEMPTS: '1',
+  };
+}
+
+/**
+ * Environment for running the spec3 binary (or any AWS tool) against the local AWS as any other
+ * endpoint: the endpoint and keys a user would give for LocalStack. spec3 treats it as AWS (its
+ * polling pace, no stand-ins notice); pass `--local` with `localEnv()` for the local AWS's own.
+ */
 export function awsEnv(endpoint: string = inject('localAwsEndpoint')): Record<string, string> {
   return {
     AWS_ENDPOINT_URL: endpoint,

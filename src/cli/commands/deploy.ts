@@ -31,7 +31,7 @@ export function registerDeploy(program: Command, t: Terminal, state: RunState): 
     .option('-s, --stack <name...>', 'deploy only these stacks (full name or kind, e.g. compute)')
     .option('--concurrency <n>', 'stacks deployed at once inside a phase (default 4)', wholeNumber('--concurrency', 16))
     .option('--dry-run', 'print what would be deployed and change nothing')
-    .option('--assembly <dir>', 'deploy this cloud assembly (from `spec3 synth`) instead of synthesizing')
+    .option('--assembly <dir>', 'deploy this cloud assembly (from `spec3 synth` of this stage) instead of synthesizing')
     .option('-y, --yes', 'do not ask for approval when access broadens')
     .option('-c, --config <file>', 'config file', 'spec3.config.json')
     .option('--json', 'print the result as JSON')

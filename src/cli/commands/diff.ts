@@ -28,7 +28,7 @@ export function registerDiff(program: Command, t: Terminal, state: RunState): vo
     .option('-p, --phase <phase>', 'compare one phase only: foundation, app or integrations', phase)
     .option('-s, --stack <name...>', 'compare only these stacks (full name or kind, e.g. compute)')
     .option('--change-set', "also show CloudFormation's plan for each changed stack (a change set, deleted right after)")
-    .option('--assembly <dir>', 'compare this cloud assembly (from `spec3 synth`) instead of synthesizing')
+    .option('--assembly <dir>', 'compare this cloud assembly (from `spec3 synth` of this stage) instead of synthesizing')
     .option('-c, --config <file>', 'config file', 'spec3.config.json')
     .option('--json', 'print the result as JSON')
     .option('-v, --verbose', 'show debug messages');

@@ -44,7 +44,7 @@ export async function run(options: BootstrapOptions, ctx: Context): Promise<Boot
   if (!/^[a-z0-9]{1,10}$/.test(qualifier)) {
     throw new Spec3Error('BAD_QUALIFIER', `Qualifier "${qualifier}" is invalid.`, 'Use 1 to 10 lowercase letters or digits.');
   }
-  const { aws, emulated } = await connectStage(stage, options.aws ?? {}, ctx);
+  const { aws, local } = await connectStage(stage, options.aws ?? {}, ctx);
   const template = await bootstrapTemplate();
   const [current, version] = await Promise.all([describeStack(aws, TOOLKIT_STACK), bootstrapVersion(aws, versionParameter(qualifier))]);
   const base = { stage: stage.name, account: stage.account, region: stage.region, stackName: TOOLKIT_STACK, qualifier };
@@ -80,7 +80,7 @@ export async function run(options: BootstrapOptions, ctx: Context): Promise<Boot
     },
     current,
     {
-      ...pollIntervals(emulated),
+      ...pollIntervals(local),
       ...(options.signal ? { signal: options.signal } : {}),
       onEvent: (e) => ctx.io.emit({ code: 'RESOURCE_EVENT', level: 'debug', message: `${e.logicalId} ${e.status}`, data: e }),
       onNotice: (message) => ctx.io.emit({ code: 'STACK_NOTICE', level: 'warn', message }),

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import type { AwsFlags } from '../../aws/access.js';
-import { readAssembly, type AssemblyStack } from '../../aws/assembly.js';
+import type { AssemblyStack } from '../../aws/assembly.js';
 import { assertBootstrapped } from '../../aws/bootstrap-version.js';
 import { summarizeChanges, type ResourceChange } from '../../aws/cfn/change-set.js';
 import { deployStack } from '../../aws/cfn/deploy-stack.js';
@@ -85,11 +85,13 @@ export async function run(options: DeployOptions, ctx: Context): Promise<DeployR
   parsePhase(options.phase); // a bad --phase is refused before anything, the lock included, is written
   const loaded = await loadConfig({ cwd: ctx.cwd, config: options.config });
   const target = resolveStage(loaded.config, options.stage, loaded.name);
-  const { aws, emulated, identity } = await connectStage(target, options.aws ?? {}, ctx);
+  // An assembly given with --assembly is read and checked now: one of another stage is refused
+  // before the lock, the `.spec3/<stage>/` files or any stack is touched.
+  const given = options.assembly ? await loadStage(options, ctx, loaded) : undefined;
+  const { aws, local, identity } = await connectStage(target, options.aws ?? {}, ctx);
 
   const deploy = async (): Promise<DeployResult> => {
-    const { stage, projectDir, assemblyDir } = await loadStage(options, ctx, loaded);
-    const assembly = await readAssembly(assemblyDir);
+    const { stage, projectDir, assembly } = given ?? (await loadStage(options, ctx, loaded));
     const chosen = selectStacks(assembly.stacks, { phase: options.phase, stacks: options.stacks }, stage.name);
     if (chosen.length === 0) throw new Spec3Error('NOTHING_TO_DEPLOY', `No stack of stage ${stage.name} matches the selection.`);
     const first = chosen[0]!;
@@ -132,7 +134,7 @@ export async function run(options: DeployOptions, ctx: Context): Promise<DeployR
       return result();
     }
     // The local AWS only stands in for some types: say which, so a deploy that works locally is not mistaken for a tested one.
-    const standIns = emulated ? standInTypes(toDeploy.map((p) => p.body)) : [];
+    const standIns = local ? standInTypes(toDeploy.map((p) => p.body)) : [];
     if (standIns.length > 0) ctx.io.emit({ code: 'LOCAL_STAND_INS', level: 'info', message: standInMessage(standIns)!, data: { types: standIns } });
 
     // Uploads change no stack, so they start now, beside the access check and the earlier phases.
@@ -141,7 +143,7 @@ export async function run(options: DeployOptions, ctx: Context): Promise<DeployR
     const assets = startAssetPublishing(aws, toDeploy, ctx);
     if (options.askApproval ?? true) await approve(await findBroadening(toDeploy), ctx);
 
-    const poll = pollIntervals(emulated);
+    const poll = pollIntervals(local);
     const byName = new Map(prepared.map((p) => [p.stack.name, p]));
     const concurrency = options.concurrency ?? DEFAULT_CONCURRENCY;
     for (const phase of PHASES) {

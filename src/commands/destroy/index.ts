@@ -126,7 +126,7 @@ interface DeleteContext {
   readonly dir: string;
   readonly stage: ResolvedStage;
   readonly aws: AwsClients;
-  readonly emulated: boolean;
+  readonly local: boolean;
   readonly planned: readonly PlannedStack[];
   readonly checks: Preflight;
   readonly base: { project: string; stage: string; account: string; region: string; phase?: Phase };
@@ -148,7 +148,7 @@ export async function run(options: DestroyOptions, ctx: Context): Promise<Destro
   const phase = parsePhase(options.phase);
   const loaded = await loadConfig({ cwd: ctx.cwd, config: options.config });
   const stage = resolveStage(loaded.config, options.stage, loaded.name);
-  const { aws, emulated, identity } = await connectStage(stage, options.aws ?? {}, ctx);
+  const { aws, local, identity } = await connectStage(stage, options.aws ?? {}, ctx);
   const existing = await deployedStacks(aws, stage);
   if (phase) assertNoLaterPhase(phase, existing, stage.name);
   const chosen = existing.filter((s) => !phase || s.phase === phase);
@@ -194,14 +194,14 @@ export async function run(options: DestroyOptions, ctx: Context): Promise<Destro
     aws,
     { project: stage.project, stage: stage.name, command: 'destroy', arn: identity.arn },
     (error) => ctx.io.emit({ code: 'STAGE_LOCK_NOT_RELEASED', level: 'warn', message: `${error.message}\n${error.hint ?? ''}`.trim() }),
-    () => deletePlanned(options, ctx, { started, dir: loaded.dir, stage, aws, emulated, planned, checks, base }),
+    () => deletePlanned(options, ctx, { started, dir: loaded.dir, stage, aws, local, planned, checks, base }),
   );
 }
 
 async function deletePlanned(
   options: DestroyOptions,
   ctx: Context,
-  { started, dir, stage, aws, emulated, planned, checks, base }: DeleteContext,
+  { started, dir, stage, aws, local, planned, checks, base }: DeleteContext,
 ): Promise<DestroyResult> {
 
   const reports = new Map<string, StackDestroyReport>(
@@ -210,7 +210,7 @@ async function deletePlanned(
   const emptied: EmptiedBucket[] = [];
   /** Buckets whose emptying has started and not finished: versions deleted so far. */
   const emptying = new Map<string, number>();
-  const poll = pollIntervals(emulated);
+  const poll = pollIntervals(local);
   const concurrency = options.concurrency ?? DEFAULT_CONCURRENCY;
   const byName = new Map(planned.map((p) => [p.name, p]));
   const deleted = () => planned.filter((p) => reports.get(p.name)!.status === 'deleted');

@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import type { AwsFlags } from '../../aws/access.js';
-import { readAssembly, type AssemblyStack } from '../../aws/assembly.js';
+import type { AssemblyStack } from '../../aws/assembly.js';
 import type { AwsClients } from '../../aws/clients.js';
 import type { PlannedChange } from '../../aws/cfn/change-set-preview.js';
 import { currentSsmValues, ssmParameters } from '../../aws/cfn/skip.js';
@@ -70,8 +70,7 @@ export interface DiffResult {
  * change sets, which are always deleted.
  */
 export async function run(options: DiffOptions, ctx: Context): Promise<DiffResult> {
-  const { stage, assemblyDir } = await loadStage(options, ctx);
-  const assembly = await readAssembly(assemblyDir);
+  const { stage, assembly } = await loadStage(options, ctx);
   const chosen = selectStacks(assembly.stacks, { phase: options.phase, stacks: options.stacks }, stage.name);
   if (chosen.length === 0) throw new Spec3Error('NOTHING_TO_DIFF', `No stack of stage ${stage.name} matches the selection.`);
 
@@ -102,7 +101,7 @@ export async function run(options: DiffOptions, ctx: Context): Promise<DiffResul
     stacks,
   });
   if (!options.changeSet) return result(compared.map((c) => c.diff));
-  const poll = { ...pollIntervals(connection.emulated), ...(options.signal ? { signal: options.signal } : {}) };
+  const poll = { ...pollIntervals(connection.local), ...(options.signal ? { signal: options.signal } : {}) };
   const targets = compared.map((c) => ({ ...c, status: c.diff.status, ...(c.diff.stackStatus ? { stackStatus: c.diff.stackStatus } : {}) }));
   const plans = await planChangeSets(connection.aws, targets, poll, ctx);
   return result(

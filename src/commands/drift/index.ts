@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import type { AwsFlags } from '../../aws/access.js';
-import { readAssembly, type AssemblyStack } from '../../aws/assembly.js';
+import type { AssemblyStack } from '../../aws/assembly.js';
 import type { AwsClients } from '../../aws/clients.js';
 import { detectStackDrift, type ResourceDrift } from '../../aws/cfn/drift.js';
 import { currentSsmValues, deployReason, ssmParameters } from '../../aws/cfn/skip.js';
@@ -70,18 +70,17 @@ export const DEFAULT_DRIFT_CONCURRENCY = 10;
  */
 export async function run(options: DriftOptions, ctx: Context): Promise<DriftResult> {
   const started = Date.now();
-  const { stage, assemblyDir } = await loadStage(options, ctx);
-  const assembly = await readAssembly(assemblyDir);
+  const { stage, assembly } = await loadStage(options, ctx);
   const chosen = selectStacks(assembly.stacks, { phase: options.phase, stacks: options.stacks }, stage.name);
   if (chosen.length === 0) throw new Spec3Error('NOTHING_TO_CHECK', `No stack of stage ${stage.name} matches the selection.`);
   const {
-    connection: { emulated },
+    connection: { local },
     reads: role,
   } = await connectStageWith(stage, options.aws ?? {}, ctx, (aws) => lookupRole(aws, chosen[0]!));
   if (role.unavailable) ctx.io.emit({ code: 'LOOKUP_ROLE_UNAVAILABLE', level: 'warn', message: role.unavailable });
 
   const deadline = started + (options.timeoutSeconds ?? DEFAULT_DRIFT_TIMEOUT_SECONDS) * 1000;
-  const polling = { ...pollIntervals(emulated), deadline, ...(options.signal ? { signal: options.signal } : {}) };
+  const polling = { ...pollIntervals(local), deadline, ...(options.signal ? { signal: options.signal } : {}) };
   const reports = new Map<string, StackDriftReport>();
   ctx.io.emit({ code: 'DRIFT_START', level: 'info', message: `Detecting drift on ${chosen.length} stack(s) of ${stage.name}` });
   await schedule(

@@ -19,16 +19,19 @@ const template = { Resources: { Table: { Type: 'AWS::DynamoDB::Table', Propertie
 
 let dir = '';
 let stack: AssemblyStack;
-/** DescribeStacks as CloudFormation answers it for a deployed stack last updated at `updated`. */
-const deployedAt = (updated: Date) =>
+/**
+ * DescribeStacks as CloudFormation answers it for a deployed stack last updated at `updated`; with
+ * none, a stack never updated since its creation, which AWS answers without LastUpdatedTime.
+ */
+const deployedAt = (updated?: Date) =>
   cfn.on(DescribeStacksCommand).resolves({
     Stacks: [
       {
         StackName: 'demo-dev-storage',
         StackId: STACK_ID,
-        StackStatus: 'UPDATE_COMPLETE',
+        StackStatus: updated ? 'UPDATE_COMPLETE' : 'CREATE_COMPLETE',
         CreationTime: new Date('2026-11-01T10:00:00.000Z'),
-        LastUpdatedTime: updated,
+        ...(updated ? { LastUpdatedTime: updated } : {}),
         EnableTerminationProtection: false,
         Tags: [{ Key: 'stage', Value: 'dev' }],
       },
@@ -71,6 +74,22 @@ describe('prepareStacks with the template record', () => {
 
     // Someone deployed another template with another tool: only the last-update time tells.
     deployedAt(new Date('2026-11-21T09:30:00.000Z'));
+    cfn.on(GetTemplateCommand).resolves({ TemplateBody: JSON.stringify({ Resources: {} }) });
+    const after = await prepareStacks(aws, [stack], [stack], record);
+    expect(cfn.commandCalls(GetTemplateCommand)).toHaveLength(2);
+    expect(after.prepared[0]!.reason).toBe('template changed');
+  });
+
+  it('knows a stack never updated by its creation time, and sees its first update from elsewhere', async () => {
+    deployedAt();
+    const record = await TemplateRecord.load(dir, 'dev');
+    const first = await prepareStacks(aws, [stack], [stack], record);
+    record.set(first.prepared[0]!.deployed!, first.prepared[0]!.body);
+    expect((await prepareStacks(aws, [stack], [stack], record)).prepared[0]!.reason).toBeUndefined();
+    expect(cfn.commandCalls(GetTemplateCommand)).toHaveLength(1);
+
+    // The first update of the stack, by anything: LastUpdatedTime appears.
+    deployedAt(new Date('2026-11-02T07:15:00.000Z'));
     cfn.on(GetTemplateCommand).resolves({ TemplateBody: JSON.stringify({ Resources: {} }) });
     const after = await prepareStacks(aws, [stack], [stack], record);
     expect(cfn.commandCalls(GetTemplateCommand)).toHaveLength(2);

@@ -359,7 +359,7 @@ export function resetMocks(): void {
   stsMock.reset();
 }
 
-/** Environment for the engine: an endpoint (fast polling, path-style S3) and explicit keys. */
+/** Environment for the engine: an endpoint (path-style S3; polled at AWS pace, which these fakes answer at once) and explicit keys. */
 export const ENV = {
   AWS_ENDPOINT_URL: 'http://localhost:4599',
   AWS_ACCESS_KEY_ID: 'test',

@@ -32,7 +32,7 @@ export const LOOKUP_ROLE = role('lookup');
 export const DEPLOY_ROLE = role('deploy');
 export const EXEC_ROLE = role('cfn-exec');
 
-/** An endpoint (fast polling) and explicit keys. */
+/** An endpoint and explicit keys: reached like AWS. */
 export const ENV = {
   AWS_ENDPOINT_URL: 'http://localhost:4599',
   AWS_ACCESS_KEY_ID: 'AKIDCALLER',
