@@ -13,6 +13,7 @@ import type { Context } from '../../context.js';
 import { AbortError, Spec3Error } from '../../errors.js';
 import { parsePhase, PHASES, type Phase } from '../../stack/phases.js';
 import { findBroadening, type Broadening } from './broadening.js';
+import { approvalLevel, type ApprovalLevel } from '../../config/approval.js';
 import { writeOutputs } from './outputs.js';
 import { prepareStacks, type PreparedStack } from './prepare.js';
 import { schedule } from '../schedule.js';
@@ -37,10 +38,12 @@ export interface DeployOptions {
   readonly concurrency?: number;
   readonly dryRun?: boolean;
   /**
-   * Ask before a deploy that widens IAM or security-group access (a terminal without --yes).
-   * When false the check is not computed at all, like `cdk deploy --require-approval never`.
+   * What needs approval before anything changes: "broadening" (IAM or security-group access widens;
+   * the default), "any" (every change), "never" (the check is not computed at all). Default: the
+   * config's `requireApproval`, else "broadening". The host asks in a terminal, answers Yes under
+   * `--yes`, and refuses (APPROVAL_REQUIRED) when nobody can be asked.
    */
-  readonly askApproval?: boolean;
+  readonly requireApproval?: ApprovalLevel;
   readonly aws?: AwsFlags;
   /** Aborted on Ctrl-C: no new stack starts, waits stop, the result says what is still running. */
   readonly signal?: AbortSignal;
@@ -137,9 +140,11 @@ export async function run(options: DeployOptions, ctx: Context): Promise<DeployR
 
     // Uploads change no stack, so they start now, beside the access check and the earlier phases.
     // With the caller's own credentials, as cdk-assets does: it assumes the bootstrap publishing role itself.
+    // Approval comes before any upload: a deploy refused or declined has changed nothing.
+    const level = approvalLevel(options.requireApproval, loaded.config.requireApproval);
+    if (level !== 'never') await approve(level, await findBroadening(toDeploy, assembly.stacks), toDeploy, stage.name, ctx);
     await assertDockerAvailable(toDeploy.flatMap((p) => p.stack.assetManifests), { env: ctx.env });
     const assets = startAssetPublishing(aws, toDeploy, ctx);
-    if (options.askApproval ?? true) await approve(await findBroadening(toDeploy), ctx);
 
     const poll = pollIntervals(emulated);
     const byName = new Map(prepared.map((p) => [p.stack.name, p]));
@@ -240,22 +245,42 @@ function deployInput(p: PreparedStack) {
   };
 }
 
-/** Asks once, before anything runs, when the deploy widens IAM or security-group access. */
-async function approve(broadening: readonly Broadening[], ctx: Context): Promise<void> {
-  if (broadening.length === 0) return;
-  ctx.io.emit({
-    code: 'ACCESS_BROADENED',
-    level: 'warn',
-    message: `This deploy widens access:\n${broadening.map((b) => `  ${b.stack}\n${b.details.map((d) => `    ${d}`).join('\n')}`).join('\n')}`,
-    data: broadening,
-  });
+/**
+ * Asks once, before anything runs, when the deploy widens IAM or security-group access (or, at
+ * level "any", whenever it changes a stack). The question defaults to No; `--yes` answers Yes and
+ * says so; without a terminal the host refuses with APPROVAL_REQUIRED, so CI never widens access
+ * unseen.
+ */
+async function approve(
+  level: Exclude<ApprovalLevel, 'never'>,
+  broadening: readonly Broadening[],
+  toDeploy: readonly PreparedStack[],
+  stage: string,
+  ctx: Context,
+): Promise<void> {
+  if (level === 'broadening' && broadening.length === 0) return;
+  if (broadening.length > 0) {
+    ctx.io.emit({
+      code: 'ACCESS_BROADENED',
+      level: 'warn',
+      message: `This deploy widens access (Allow statements and rules added; Deny statements that only narrow access are not listed):\n${broadening
+        .map((b) => `${b.stack}\n${b.text}`)
+        .join('\n')}`,
+      data: broadening.map(({ text: _text, ...rows }) => rows),
+    });
+  }
+  const what = broadening.length > 0 ? 'these access changes' : `the changes to ${toDeploy.length} stack(s)`;
   const ok = await ctx.io.ask({
     code: 'DEPLOY_APPROVE',
     kind: 'confirm',
-    message: 'Deploy these access changes?',
-    default: true,
-    // CI has no one to ask; the pipeline's own review is the approval there.
-    unattended: true,
+    message: `Deploy ${what}?`,
+    default: false,
+    yes: true,
+    refusal: {
+      code: 'APPROVAL_REQUIRED',
+      message: `Deploy of stage ${stage} needs approval (${broadening.length > 0 ? 'it widens access, listed above' : 'every change needs approval: --require-approval any'}), and there is no terminal to ask in; nothing was changed.`,
+      hint: `Review it with \`spec3 diff ${stage}\`, then approve it with \`spec3 deploy ${stage} --yes\` (or run \`spec3 deploy ${stage} --require-approval never\` to deploy without the check).`,
+    },
   });
   if (!ok) throw new AbortError('Deploy cancelled; nothing was changed.');
 }
