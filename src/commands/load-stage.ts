@@ -19,7 +19,7 @@ export async function loadStage(
   preloaded?: LoadedConfig,
 ): Promise<LoadedStage> {
   if (options.assembly) {
-    const loaded = preloaded ?? (await loadConfig({ cwd: ctx.cwd, config: options.config }));
+    const loaded = preloaded ?? (await loadConfig({ cwd: ctx.cwd, config: options.config, io: ctx.io }));
     return {
       stage: resolveStage(loaded.config, options.stage, loaded.name),
       projectDir: loaded.dir,

@@ -29,7 +29,7 @@ export function registerDiff(program: Command, t: Terminal, state: RunState): vo
     .option('-s, --stack <name...>', 'compare only these stacks (full name or kind, e.g. compute)')
     .option('--change-set', "also show CloudFormation's plan for each changed stack (a change set, deleted right after)")
     .option('--assembly <dir>', 'compare this cloud assembly (from `spec3 synth`) instead of synthesizing')
-    .option('-c, --config <file>', 'config file', 'spec3.config.json')
+    .option('-c, --config <file>', 'config file (default: spec3.config.json here or in the nearest directory above)')
     .option('--json', 'print the result as JSON')
     .option('-v, --verbose', 'show debug messages');
   addAwsOptions(command)

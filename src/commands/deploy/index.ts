@@ -86,7 +86,7 @@ export async function run(options: DeployOptions, ctx: Context): Promise<DeployR
   // The account check and the stage's lock come before the synth: a second run of the stage must
   // not even rewrite the cloud assembly the first one is deploying from.
   parsePhase(options.phase); // a bad --phase is refused before anything, the lock included, is written
-  const loaded = await loadConfig({ cwd: ctx.cwd, config: options.config });
+  const loaded = await loadConfig({ cwd: ctx.cwd, config: options.config, io: ctx.io });
   const target = resolveStage(loaded.config, options.stage, loaded.name);
   const { aws, emulated, identity } = await connectStage(target, options.aws ?? {}, ctx);
 

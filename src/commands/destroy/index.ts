@@ -128,7 +128,7 @@ const REVERSE_PHASES = [...PHASES].reverse() as Phase[];
 export async function run(options: DestroyOptions, ctx: Context): Promise<DestroyResult> {
   const started = Date.now();
   const phase = parsePhase(options.phase);
-  const loaded = await loadConfig({ cwd: ctx.cwd, config: options.config });
+  const loaded = await loadConfig({ cwd: ctx.cwd, config: options.config, io: ctx.io });
   const stage = resolveStage(loaded.config, options.stage, loaded.name);
   const { aws, emulated, identity } = await connectStage(stage, options.aws ?? {}, ctx);
   const existing = await deployedStacks(aws, stage);

@@ -38,7 +38,7 @@ export interface StatusResult {
 
 /** `spec3 status <stage>`: every stack of the stage by phase, read from CloudFormation (no synth). */
 export async function run(options: StatusOptions, ctx: Context): Promise<StatusResult> {
-  const loaded = await loadConfig({ cwd: ctx.cwd, config: options.config });
+  const loaded = await loadConfig({ cwd: ctx.cwd, config: options.config, io: ctx.io });
   const stage = resolveStage(loaded.config, options.stage, loaded.name);
   const { aws } = await connectStage(stage, options.aws ?? {}, ctx);
   const planned = new Set(stackKindsOf({ stage, functions: loaded.config.functions, features: loaded.config.features }));
