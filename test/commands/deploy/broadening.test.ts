@@ -100,6 +100,18 @@ describe('findBroadening', () => {
     expect(b!.text).not.toContain('\u001b[');
   });
 
+  it('a stack that adds an Allow beside the TLS-only Deny lists the Allow alone', async () => {
+    const policy = storage.Resources.DataBucketPolicy3231C704;
+    const statements = policy.Properties.PolicyDocument.Statement;
+    const logging = { Effect: 'Allow', Principal: { Service: 'logging.s3.amazonaws.com' }, Action: 's3:PutObject', Resource: { 'Fn::Join': ['', [{ 'Fn::GetAtt': ['DataBucketE3889A50', 'Arn'] }, '/logs/*']] } };
+    const withLogging = {
+      Resources: { ...storage.Resources, DataBucketPolicy3231C704: { ...policy, Properties: { ...policy.Properties, PolicyDocument: { ...policy.Properties.PolicyDocument, Statement: [...statements, logging] } } } },
+    };
+    const found = await findBroadening([prepared('orders-dev-storage', withLogging)], [stack('orders-dev-storage')]);
+    expect(found.map((b) => b.iam)).toEqual([[['+', 'orders-dev-data/logs/*', 'Allow', 's3:PutObject', 'Service:logging.s3.amazonaws.com', '']]]);
+    expect(found[0]!.text).not.toContain('Deny');
+  });
+
   it('a Deny removed from a deployed stack is a widening, shown as the removal of a Deny', async () => {
     const withoutPolicy = { Resources: { DataBucketE3889A50: storage.Resources.DataBucketE3889A50 } };
     const found = await findBroadening([prepared('orders-dev-storage', withoutPolicy, storage)], [stack('orders-dev-storage')]);
