@@ -4,6 +4,8 @@ import { addAwsOptions, awsFlags, interruptible } from '../aws-options.js';
 import type { RunState } from '../program.js';
 import { DeployProgress } from '../render/deploy-progress.js';
 import { renderDeploy } from '../render/deploy.js';
+import { renderDestroyPlan } from '../render/destroy.js';
+import type { DestroyPlan } from '../../commands/destroy/index.js';
 import { approvalFlag, phase, wholeNumber } from '../parse.js';
 import type { ApprovalLevel } from '../../config/approval.js';
 import { runCommand } from '../run-command.js';
@@ -20,6 +22,8 @@ interface DeployFlags extends AwsFlags {
   readonly dryRun?: boolean;
   readonly yes?: boolean;
   readonly requireApproval?: ApprovalLevel;
+  readonly prune?: boolean;
+  readonly allowProtected?: boolean;
   readonly json?: boolean;
   readonly verbose?: boolean;
 }
@@ -35,6 +39,8 @@ export function registerDeploy(program: Command, t: Terminal, state: RunState): 
     .option('--dry-run', 'print what would be deployed and change nothing')
     .option('--assembly <dir>', 'deploy this cloud assembly (from `spec3 synth`) instead of synthesizing')
     .option('-y, --yes', 'approve without asking (the approval is printed as "(auto-confirmed)")')
+    .option('--prune', "after the deploy, delete the stage's stacks the config no longer has (as destroy does: plan shown, stage name asked)")
+    .option('--allow-protected', 'with --prune: allow deleting stacks of a protected stage (the stage name is still asked)')
     .option('--require-approval <level>', 'what needs approval: never, broadening (access widens; default) or any change', approvalFlag)
     .option('-c, --config <file>', 'config file (default: spec3.config.json here or in the nearest directory above)')
     .option('--json', 'print the result as JSON')
@@ -60,7 +66,12 @@ Examples:
   $ spec3 deploy prod --dry-run              what would change
   $ spec3 deploy prod --yes --json           CI: approve a widening of access
   $ spec3 deploy prod --require-approval any ask before every change
+  $ spec3 deploy dev --prune                 also delete the stacks the config dropped
 
+Deployed stacks of the stage that the config no longer has (a removed feature, e.g. features.api)
+are named ("removed from config") and keep running; --prune deletes them after the deploy with
+destroy's safety: the plan with the data to delete, the stage name typed in a terminal (--yes
+skips it for an unprotected stage), a protected stage only with --allow-protected.
 Outputs are written to .spec3/<stage>/outputs.json.
 Exit codes: 0 deployed or nothing to do, 1 error (the failing stack and its reason are printed, the stage is locked, or an approval is needed and there is no terminal), 130 interrupted or approval declined.`,
     )
@@ -72,7 +83,12 @@ Exit codes: 0 deployed or nothing to do, 1 error (the failing stack and its reas
           state,
           flags,
           async (ctx, host) => {
-            host.view = live?.view;
+            // A --prune shows destroy's plan (stacks, data to delete, what is retained) before its confirmation.
+            host.view = (event) => {
+              if (event.code !== 'DESTROY_PLAN' || flags.json) return live?.view(event) ?? false;
+              for (const line of renderDestroyPlan(event.data as DestroyPlan, host.chalk)) t.stderr.write(`${line}\n`);
+              return true;
+            };
             const { run } = await import('../../commands/deploy/index.js');
             try {
               return await run(
@@ -82,6 +98,10 @@ Exit codes: 0 deployed or nothing to do, 1 error (the failing stack and its reas
                   ...(flags.concurrency ? { concurrency: flags.concurrency } : {}),
                   dryRun: Boolean(flags.dryRun),
                   ...(flags.requireApproval ? { requireApproval: flags.requireApproval } : {}),
+                  prune: Boolean(flags.prune),
+                  // --yes confirms a prune as destroy --force does: never for a protected stage.
+                  pruneForce: Boolean(flags.yes),
+                  allowProtected: Boolean(flags.allowProtected),
                   aws: awsFlags(flags),
                   signal,
                 },

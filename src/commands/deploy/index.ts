@@ -20,6 +20,8 @@ import { schedule } from '../schedule.js';
 import { startAssetPublishing } from './stack-assets.js';
 import { TemplateRecord } from './template-record.js';
 import { resourceEvents, stackJob } from '../stack-job.js';
+import { findRemovedStacks, removedMessage, type RemovedStack } from '../removed-stacks.js';
+import type { DestroyResult } from '../destroy/index.js';
 import { checkPrerequisites } from './select.js';
 import { selectStacks } from '../select-stacks.js';
 import { loadStage } from '../load-stage.js';
@@ -45,6 +47,15 @@ export interface DeployOptions {
    */
   readonly requireApproval?: ApprovalLevel;
   readonly aws?: AwsFlags;
+  /**
+   * After the deploy, delete the stage's stacks the config no longer has, with destroy's safety:
+   * the plan listed, the typed stage name asked in a terminal, a protected stage refused.
+   */
+  readonly prune?: boolean;
+  /** With `prune`: skip the typed confirmation (unprotected stages only), as `destroy --force`. */
+  readonly pruneForce?: boolean;
+  /** With `prune`: allow deleting stacks of a protected stage (the typed confirmation is still asked). */
+  readonly allowProtected?: boolean;
   /** Aborted on Ctrl-C: no new stack starts, waits stop, the result says what is still running. */
   readonly signal?: AbortSignal;
 }
@@ -72,6 +83,10 @@ export interface DeployResult {
   readonly phases: readonly { readonly phase: Phase; readonly stacks: readonly StackReport[] }[];
   readonly outputsFile?: string;
   readonly durationMs: number;
+  /** Deployed stacks of the stage that the config no longer has. */
+  readonly removed: readonly RemovedStack[];
+  /** With `prune`: the deletion of those stacks. */
+  readonly pruned?: DestroyResult;
 }
 
 const DEFAULT_CONCURRENCY = 4;
@@ -109,7 +124,20 @@ export async function run(options: DeployOptions, ctx: Context): Promise<DeployR
     if (role.unavailable) ctx.io.emit({ code: 'DEPLOY_ROLE_UNAVAILABLE', level: 'warn', message: role.unavailable });
     const deployer = role.clients;
     const record = await TemplateRecord.load(projectDir, stage.name);
-    const { states, prepared } = await prepareStacks(deployer, assembly.stacks, chosen, record);
+    const [{ states, prepared }, removed] = await Promise.all([
+      prepareStacks(deployer, assembly.stacks, chosen, record),
+      findRemovedStacks(aws, { project: stage.project, stage: stage.name }, new Set(assembly.stacks.map((s) => s.name))),
+    ]);
+    if (removed.length > 0) {
+      ctx.io.emit({
+        code: 'STACKS_REMOVED_FROM_CONFIG',
+        level: options.prune ? 'info' : 'warn',
+        message: options.prune
+          ? `Removed from config, deleted after the deploy (--prune): ${removed.map((r) => r.name).join(', ')}`
+          : removedMessage(removed, stage.name),
+        data: removed,
+      });
+    }
     for (const p of prepared) if (p.reason === undefined && p.deployed) record.set(p.deployed, p.body);
     checkPrerequisites(assembly.stacks, chosen, states, stage.name);
     const reports = new Map<string, StackReport>(prepared.map((p) => [p.stack.name, plannedReport(p)]));
@@ -127,6 +155,7 @@ export async function run(options: DeployOptions, ctx: Context): Promise<DeployR
       phases: phasesOf(),
       ...(outputsFile ? { outputsFile } : {}),
       durationMs: Date.now() - started,
+      removed,
     });
     const toDeploy = prepared.filter((p) => p.reason !== undefined);
     if (options.dryRun) return result();
@@ -211,12 +240,49 @@ export async function run(options: DeployOptions, ctx: Context): Promise<DeployR
   };
   // A dry run changes nothing and takes no lock.
   if (options.dryRun) return deploy();
-  return withStageLock(
+  const deployed = await withStageLock(
     aws,
     { project: target.project, stage: target.name, command: 'deploy', arn: identity.arn },
     (error) => ctx.io.emit({ code: 'STAGE_LOCK_NOT_RELEASED', level: 'warn', message: `${error.message}\n${error.hint ?? ''}`.trim() }),
     deploy,
   );
+  if (!options.prune || deployed.removed.length === 0) return deployed;
+  // Destroy's own run deletes them, after the deploy released the lock: its plan, confirmation,
+  // protection rules and lock apply unchanged, limited to exactly these stacks.
+  const { run: destroy } = await import('../destroy/index.js');
+  const names = deployed.removed.map((s) => s.name).join(', ');
+  const pruned = await destroy(
+    {
+      stage: options.stage,
+      ...(options.config ? { config: options.config } : {}),
+      only: deployed.removed.map((s) => s.name),
+      force: Boolean(options.pruneForce),
+      allowProtected: Boolean(options.allowProtected),
+      ...(options.aws ? { aws: options.aws } : {}),
+      ...(options.signal ? { signal: options.signal } : {}),
+    },
+    ctx,
+  ).catch((error: unknown) => {
+    // Destroy's refusals name destroy's flags; a prune is approved with deploy's.
+    if (error instanceof Spec3Error && error.code === 'NEEDS_ANSWER') {
+      throw new Spec3Error(
+        'NEEDS_ANSWER',
+        `The deploy is done; deleting the stacks removed from config (${names}) needs the stage name typed as confirmation, and there is no interactive terminal to ask in. Nothing was deleted.`,
+        `Run \`spec3 deploy ${options.stage} --prune\` in an interactive terminal, or add --yes to delete them without the confirmation (unprotected stages only).`,
+        { cause: error },
+      );
+    }
+    if (error instanceof Spec3Error && error.code === 'DESTROY_PROTECTED') {
+      throw new Spec3Error(
+        'DESTROY_PROTECTED',
+        `The deploy is done; ${error.message.replace(/^Stage /, 'stage ')}`,
+        `To delete ${names} anyway, run \`spec3 deploy ${options.stage} --prune --allow-protected\` in a terminal and type the stage name when asked.`,
+        { cause: error },
+      );
+    }
+    throw error;
+  });
+  return { ...deployed, pruned, durationMs: Date.now() - started };
 }
 
 function plannedReport(p: PreparedStack): StackReport {
