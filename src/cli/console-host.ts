@@ -41,7 +41,10 @@ export class ConsoleHost implements IoHost {
   }
 
   async ask<R extends AskRequest>(request: R): Promise<AnswerOf<R>> {
-    if (this.options.yes) return this.answered(request, (request.yes ?? request.default) as AnswerOf<R>);
+    if (this.options.yes) {
+      // Taking a question's default (init's answers under --yes) needs no line; an approval does.
+      return request.yes === undefined ? request.default : this.answered(request, request.yes as AnswerOf<R>);
+    }
     if (!isInteractive(this.terminal)) {
       if (request.unattended !== undefined) return this.answered(request, request.unattended as AnswerOf<R>);
       if (request.refusal) throw new Spec3Error(request.refusal.code, request.refusal.message, request.refusal.hint);
@@ -55,8 +58,8 @@ export class ConsoleHost implements IoHost {
   }
 
   /**
-   * A yes/no question answered without asking is printed with its answer, so a CI log shows every
-   * decision that was taken for the person reading it.
+   * A yes/no question answered without asking (an approval under --yes, an unattended answer) is
+   * printed with its answer, so a CI log shows the decisions that were taken for its reader.
    */
   private answered<T>(request: AskRequest, answer: T): T {
     if (request.kind === 'confirm') {

@@ -1,4 +1,4 @@
-import { CloudFormationClient, DescribeStacksCommand, type Stack } from '@aws-sdk/client-cloudformation';
+import { CloudFormationClient, DescribeStacksCommand, ListStacksCommand, type Stack } from '@aws-sdk/client-cloudformation';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, describe, expect, it } from 'vitest';
 import { AwsClients } from '../../src/aws/clients.js';
@@ -12,8 +12,15 @@ const tags = (project: string, stage: string) => [
   { Key: 'stage', Value: stage },
 ];
 
-/** DescribeStacks as CloudFormation answers it: the stacks given, a ValidationError for any other name. */
+/** ListStacks and DescribeStacks as CloudFormation answers them: the stacks given, a ValidationError for any other name. */
 function account(stacks: Record<string, Partial<Stack>>): void {
+  // Two pages, as CloudFormation pages a long list: a stack on the second page is found too.
+  const summaries = Object.entries(stacks).map(([name, s]) => ({ StackName: name, StackStatus: s.StackStatus, CreationTime: new Date() }));
+  cfn
+    .on(ListStacksCommand)
+    .callsFake((input: { NextToken?: string }) =>
+      input.NextToken === 'page-2' ? { StackSummaries: summaries.slice(1) } : { StackSummaries: summaries.slice(0, 1), NextToken: 'page-2' },
+    );
   cfn.on(DescribeStacksCommand).callsFake((input: { StackName?: string }) => {
     const s = stacks[input.StackName ?? ''];
     if (!s) throw Object.assign(new Error(`Stack with id ${input.StackName} does not exist`), { name: 'ValidationError', $fault: 'client', $metadata: { httpStatusCode: 400 } });
