@@ -24,6 +24,13 @@ interface AskBase<T> {
    * than guess, so a question that guards something destructive leaves it out.
    */
   readonly unattended?: T;
+  /**
+   * The answer under `--yes` when it differs from `default`: a question whose safe default is No
+   * (approve a widening of access) is still answered Yes by a person who passed `--yes`.
+   */
+  readonly yes?: T;
+  /** The error the host refuses with when nobody can be asked and there is no `unattended` answer. */
+  readonly refusal?: { readonly code: string; readonly message: string; readonly hint: string };
   /** Returns an error message for an unacceptable answer, or undefined. */
   readonly validate?: (value: T) => string | undefined;
 }

@@ -41,9 +41,13 @@ export class ConsoleHost implements IoHost {
   }
 
   async ask<R extends AskRequest>(request: R): Promise<AnswerOf<R>> {
-    if (this.options.yes) return request.default;
+    if (this.options.yes) {
+      // Taking a question's default (init's answers under --yes) needs no line; an approval does.
+      return request.yes === undefined ? request.default : this.answered(request, request.yes as AnswerOf<R>);
+    }
     if (!isInteractive(this.terminal)) {
-      if (request.unattended !== undefined) return request.unattended as AnswerOf<R>;
+      if (request.unattended !== undefined) return this.answered(request, request.unattended as AnswerOf<R>);
+      if (request.refusal) throw new Spec3Error(request.refusal.code, request.refusal.message, request.refusal.hint);
       throw new Spec3Error(
         'NEEDS_ANSWER',
         `${request.message} — cannot ask: no interactive terminal.`,
@@ -51,6 +55,22 @@ export class ConsoleHost implements IoHost {
       );
     }
     return (await this.prompt(request)) as AnswerOf<R>;
+  }
+
+  /**
+   * A yes/no question answered without asking (an approval under --yes, an unattended answer) is
+   * printed with its answer, so a CI log shows the decisions that were taken for its reader.
+   */
+  private answered<T>(request: AskRequest, answer: T): T {
+    if (request.kind === 'confirm') {
+      this.emit({
+        code: 'AUTO_ANSWER',
+        level: 'info',
+        message: `${request.message} ${answer ? 'Yes (auto-confirmed)' : 'No (auto-denied)'}`,
+        data: { question: request.code, answer },
+      });
+    }
+    return answer;
   }
 
   private async prompt(request: AskRequest): Promise<unknown> {

@@ -1,5 +1,6 @@
 import { Spec3Error } from '../errors.js';
 import { PHASES, isPhase, type Phase } from '../stack/phases.js';
+import { APPROVAL_LEVELS, type ApprovalLevel } from '../config/approval.js';
 
 /**
  * Option parsers for commander. They throw a Spec3Error that names the flag, so a bad value fails
@@ -31,4 +32,16 @@ export function phase(value: string): Phase {
     );
   }
   return value;
+}
+
+/** `--require-approval never|broadening|any`. */
+export function approvalFlag(value: string): ApprovalLevel {
+  if (!(APPROVAL_LEVELS as readonly string[]).includes(value)) {
+    throw new Spec3Error(
+      'INVALID_OPTION',
+      `--require-approval ${JSON.stringify(value)}: expected one of ${APPROVAL_LEVELS.join(', ')}.`,
+      `Pass --require-approval one of: ${APPROVAL_LEVELS.join(', ')}; or leave it out for "broadening" (see --help).`,
+    );
+  }
+  return value as ApprovalLevel;
 }

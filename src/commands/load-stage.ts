@@ -24,7 +24,7 @@ export async function loadStage(
   preloaded?: LoadedConfig,
 ): Promise<LoadedStage> {
   if (options.assembly) {
-    const loaded = preloaded ?? (await loadConfig({ cwd: ctx.cwd, config: options.config }));
+    const loaded = preloaded ?? (await loadConfig({ cwd: ctx.cwd, config: options.config, io: ctx.io }));
     const stage = resolveStage(loaded.config, options.stage, loaded.name);
     const assembly = await readAssembly(path.resolve(ctx.cwd, options.assembly));
     assertAssemblyFor(assembly, stage);

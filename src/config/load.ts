@@ -1,6 +1,8 @@
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
+import jsonc from 'jsonc-parser';
 import type { z } from 'zod';
+import type { IoHost } from '../context.js';
 import { Spec3Error } from '../errors.js';
 import { configSchema, type Spec3Config } from './schema.js';
 import { checkConfigRules } from './rules.js';
@@ -26,7 +28,8 @@ export function jsonPath(segments: readonly PropertyKey[]): string {
   return out || '(top level)';
 }
 
-function closest(word: string, candidates: readonly string[]): string | undefined {
+/** The candidate nearest to `word` by edit distance, when it is near enough to be a typo of it. */
+export function closest(word: string, candidates: readonly string[]): string | undefined {
   const distance = (a: string, b: string): number => {
     const row = Array.from({ length: b.length + 1 }, (_, i) => i);
     for (let i = 1; i <= a.length; i++) {
@@ -134,8 +137,37 @@ export function formatIssues(file: string, issues: readonly z.core.$ZodIssue[], 
   });
 }
 
+interface KeyAt {
+  readonly line: number;
+  readonly column: number;
+}
+
+/**
+ * Keys given twice in one object: JSON.parse silently keeps the last, so a second `account` in a
+ * stage, or a second `dev`, would replace the first unseen. jsonc-parser's visitor reports each
+ * property with its position; `text` is already known to be valid JSON.
+ */
+function duplicateKeys(text: string): { path: string; key: string; first: KeyAt; again: KeyAt }[] {
+  const found: { path: string; key: string; first: KeyAt; again: KeyAt }[] = [];
+  const open: Map<string, KeyAt>[] = [];
+  jsonc.visit(text, {
+    onObjectBegin: () => void open.push(new Map()),
+    onObjectEnd: () => void open.pop(),
+    onObjectProperty: (key, _offset, _length, line, character, pathOf) => {
+      const keys = open[open.length - 1]!;
+      const at = { line: line + 1, column: character + 1 };
+      const first = keys.get(key);
+      if (first) found.push({ path: jsonPath([...pathOf(), key]), key, first, again: at });
+      else keys.set(key, at);
+    },
+  });
+  return found;
+}
+
 /** Parses and validates a config text. `file` is only used in messages. */
-export function parseConfig(text: string, file: string = CONFIG_FILE): Spec3Config {
+export function parseConfig(input: string, file: string = CONFIG_FILE): Spec3Config {
+  // Editors on Windows may save UTF-8 with a byte order mark; it is not part of the JSON.
+  const text = input.startsWith('\uFEFF') ? input.slice(1) : input;
   let raw: unknown;
   try {
     raw = JSON.parse(text);
@@ -155,6 +187,17 @@ export function parseConfig(text: string, file: string = CONFIG_FILE): Spec3Conf
       'Fix the JSON syntax (no comments or trailing commas), or run `spec3 init` to write a fresh config.',
     );
   }
+  const duplicates = duplicateKeys(text);
+  if (duplicates.length > 0) {
+    const lines = duplicates.map(
+      (d) => `${file}: ${d.path}: given twice, at line ${d.first.line}, column ${d.first.column} and at line ${d.again.line}, column ${d.again.column}`,
+    );
+    throw new Spec3Error(
+      'CONFIG_DUPLICATE_KEY',
+      lines.length === 1 ? lines[0]! : `${file} has ${lines.length} keys given twice:\n  ${lines.join('\n  ')}`,
+      `Keep one of each: JSON would silently use only the last one. Remove or merge the repeated ${duplicates.map((d) => `"${d.key}"`).join(', ')} in ${file}.`,
+    );
+  }
   const parsed = configSchema.safeParse(raw);
   if (!parsed.success) {
     const lines = formatIssues(file, parsed.error.issues, raw);
@@ -168,30 +211,51 @@ export function parseConfig(text: string, file: string = CONFIG_FILE): Spec3Conf
   return parsed.data;
 }
 
-/** Reads `spec3.config.json` from `cwd`, or the file `config` names (relative to `cwd`). */
-export async function loadConfig(options: { readonly cwd: string; readonly config?: string }): Promise<LoadedConfig> {
-  const file = path.resolve(options.cwd, options.config ?? CONFIG_FILE);
+/** The nearest `spec3.config.json` in `dir` or a directory above it (as git finds `.git`), or undefined. */
+async function findUpwards(dir: string): Promise<string | undefined> {
+  for (let at = dir; ; at = path.dirname(at)) {
+    const candidate = path.join(at, CONFIG_FILE);
+    if (await stat(candidate).then((s) => s.isFile(), () => false)) return candidate;
+    if (path.dirname(at) === at) return undefined;
+  }
+}
+
+/**
+ * Reads the config: the file `config` names (relative to `cwd`), or else the nearest
+ * `spec3.config.json` in `cwd` or a directory above it, so spec3 works from any subdirectory of
+ * the project. A file found above `cwd` is named in an info line (CONFIG_FILE).
+ */
+export async function loadConfig(options: {
+  readonly cwd: string;
+  readonly config?: string;
+  readonly io?: Pick<IoHost, 'emit'>;
+}): Promise<LoadedConfig> {
+  const found = options.config === undefined ? await findUpwards(options.cwd) : undefined;
+  if (options.config === undefined && !found) {
+    throw new Spec3Error(
+      'CONFIG_NOT_FOUND',
+      `No ${CONFIG_FILE} in ${options.cwd} or any directory above it.`,
+      'Run spec3 from your project directory, pass --config <file>, or create a project with `spec3 init`.',
+    );
+  }
+  const file = found ?? path.resolve(options.cwd, options.config!);
   let text: string;
   try {
     text = await readFile(file, 'utf8');
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
-      if (options.config !== undefined && path.resolve(options.cwd, options.config) !== path.resolve(options.cwd, CONFIG_FILE)) {
-        throw new Spec3Error(
-          'CONFIG_NOT_FOUND',
-          `--config ${options.config}: no such file (looked for ${file}).`,
-          'Fix the path given to --config (it is relative to the current directory), or leave it out to read spec3.config.json.',
-        );
-      }
       throw new Spec3Error(
         'CONFIG_NOT_FOUND',
-        `No ${CONFIG_FILE} in ${path.dirname(file)}.`,
-        'Run spec3 from your project directory, pass --config <file>, or create a project with `spec3 init`.',
+        `--config ${options.config}: no such file (looked for ${file}).`,
+        'Fix the path given to --config (it is relative to the current directory), or leave it out to use the nearest spec3.config.json.',
       );
     }
     throw error;
   }
   const relative = path.relative(options.cwd, file);
   const name = relative.startsWith('..') ? file : relative;
+  if (found && path.dirname(found) !== path.resolve(options.cwd)) {
+    options.io?.emit({ code: 'CONFIG_FILE', level: 'info', message: `Using ${file}`, data: { file } });
+  }
   return { config: parseConfig(text, name), file, dir: path.dirname(file), name };
 }

@@ -1,7 +1,7 @@
 import { Spec3Error } from '../errors.js';
 import { layeredSettings } from './presets.js';
 import type { FunctionConfig, Spec3Config, StageSettings } from './schema.js';
-import { CONFIG_FILE } from './load.js';
+import { CONFIG_FILE, closest } from './load.js';
 
 /** A stage with every setting decided: what the embedded CDK app is built from. */
 export interface ResolvedStage {
@@ -61,9 +61,10 @@ export function stageNames(config: Spec3Config): string[] {
 export function resolveStage(config: Spec3Config, stageName: string, file: string = CONFIG_FILE): ResolvedStage {
   const own = config.stages[stageName];
   if (!own) {
+    const guess = closest(stageName, stageNames(config));
     throw new Spec3Error(
       'UNKNOWN_STAGE',
-      `Unknown stage "${stageName}": ${file} defines ${stageNames(config).map((s) => `"${s}"`).join(', ')}.`,
+      `Unknown stage "${stageName}": ${guess ? `did you mean "${guess}"? ` : ''}${file} defines ${stageNames(config).map((s) => `"${s}"`).join(', ')}.`,
       `Use one of those, or add "${stageName}" under "stages" in ${file}.`,
     );
   }

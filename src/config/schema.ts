@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { APPROVAL_LEVELS } from './approval.js';
 
 /**
  * The schema of `spec3.config.json`. One source of truth: it validates the file, gives the
@@ -366,6 +367,12 @@ export const configSchema = z
         .regex(/^[a-z0-9]{1,10}$/, { error: 'expected 1 to 10 lowercase letters or digits, e.g. "hnb659fds" (the CDK default)' })
         .optional()
         .describe('CDK bootstrap qualifier of the accounts this project deploys to (default "hnb659fds", as `cdk bootstrap`).'),
+      requireApproval: z
+        .enum(APPROVAL_LEVELS, { error: `expected one of ${APPROVAL_LEVELS.join(', ')}` })
+        .optional()
+        .describe(
+          'When deploy asks for approval: "broadening" (default) when IAM or security-group access widens, "any" for every change, "never". Without a terminal a needed approval fails the deploy unless --yes is given. The --require-approval flag overrides it.',
+        ),
       defaults: stageSettingsSchema.default({}),
       stages: z
         .record(

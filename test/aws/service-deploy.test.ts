@@ -27,7 +27,7 @@ describe('container service on the local AWS', () => {
     const dir = await project({ image: 'public.ecr.aws/nginx/nginx:1.27', secrets: ['API_KEY'], xray: true });
     const ctx = context(dir);
     await bootstrap({ stage: 'dev' }, ctx);
-    const result = await deploy({ stage: 'dev', askApproval: false }, ctx);
+    const result = await deploy({ stage: 'dev', requireApproval: 'never' }, ctx);
     const app = result.phases.find((p) => p.phase === 'app')!;
     expect(app.stacks.map((s) => [s.name, s.status])).toContainEqual(['orders-dev-service', 'created']);
     const ssm = new SSMClient(clientConfig(local.endpoint()));
@@ -46,7 +46,7 @@ describe('container service on the local AWS', () => {
     await writeFile(path.join(dir, 'service', 'Dockerfile'), 'FROM public.ecr.aws/nginx/nginx:1.27\n');
     const ctx = context(dir);
     await bootstrap({ stage: 'dev' }, ctx);
-    await expect(deploy({ stage: 'dev', askApproval: false }, ctx)).rejects.toMatchObject({ code: 'DOCKER_NOT_FOUND' });
+    await expect(deploy({ stage: 'dev', requireApproval: 'never' }, ctx)).rejects.toMatchObject({ code: 'DOCKER_NOT_FOUND' });
     expect(await liveStacks(local.endpoint(), 'orders-dev-')).toEqual([]);
     expect(ctx.io.events.filter((e) => e.code === 'PHASE_START')).toEqual([]);
   });

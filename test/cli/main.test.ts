@@ -69,13 +69,13 @@ describe('spec3 (in-process)', () => {
     const dir = await tempDir();
     const plain = await runCli(['synth', 'dev'], dir);
     expect(plain.code).toBe(1);
-    expect(plain.err).toBe(`✖ No spec3.config.json in ${dir}.\n  Run spec3 from your project directory, pass --config <file>, or create a project with \`spec3 init\`.\n`);
+    expect(plain.err).toBe(`✖ No spec3.config.json in ${dir} or any directory above it.\n  Run spec3 from your project directory, pass --config <file>, or create a project with \`spec3 init\`.\n`);
     const json = await runCli(['synth', 'dev', '--json'], dir);
     expect(json.code).toBe(1);
     expect(JSON.parse(json.out)).toEqual({
       error: {
         code: 'CONFIG_NOT_FOUND',
-        message: `No spec3.config.json in ${dir}.`,
+        message: `No spec3.config.json in ${dir} or any directory above it.`,
         hint: 'Run spec3 from your project directory, pass --config <file>, or create a project with `spec3 init`.',
       },
     });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { phase, wholeNumber } from '../../src/cli/parse.js';
+import { approvalFlag, phase, wholeNumber } from '../../src/cli/parse.js';
 
 describe('option parsers', () => {
   it('wholeNumber takes 1..max and names the flag otherwise', () => {
@@ -25,6 +25,15 @@ describe('option parsers', () => {
         message: '--phase "Foundation": unknown phase.',
         hint: 'Use one of: foundation, app, integrations; or leave --phase out for every phase.',
       }),
+    );
+  });
+});
+
+describe('--require-approval', () => {
+  it('takes never, broadening and any, and names the levels otherwise', () => {
+    expect(['never', 'broadening', 'any'].map(approvalFlag)).toEqual(['never', 'broadening', 'any']);
+    expect(() => approvalFlag('always')).toThrow(
+      expect.objectContaining({ code: 'INVALID_OPTION', message: '--require-approval "always": expected one of never, broadening, any.' }),
     );
   });
 });

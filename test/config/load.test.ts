@@ -6,6 +6,7 @@ import { Spec3Error } from '../../src/errors.js';
 import { NAME_LIMITS, queueName, stageStacks, tableName, topicName } from '../../src/stack/naming.js';
 import { sampleConfig } from '../helpers/project.js';
 import { useTempDirs } from '../helpers/tmp.js';
+import { TestIo } from '../helpers/io.js';
 
 function errorOf(text: string): Spec3Error {
   try {
@@ -99,6 +100,33 @@ describe('parseConfig', () => {
     expect(() => parseConfig(JSON.stringify({ ...base, stages: { ['s'.repeat(11)]: base.stages.dev } }))).toThrow('at most 10 characters');
   });
 
+  it('refuses a key given twice, with the line and column of both (JSON.parse would keep the last silently)', () => {
+    const text = [
+      '{',
+      '  "project": "orders",',
+      '  "stages": {',
+      '    "dev": { "account": "123456789012", "region": "us-east-1", "account": "210987654321" },',
+      '    "prod": { "account": "123456789012", "region": "us-east-1" },',
+      '    "dev": { "account": "123456789012", "region": "eu-west-1" }',
+      '  }',
+      '}',
+    ].join('\n');
+    const error = errorOf(text);
+    expect(error.code).toBe('CONFIG_DUPLICATE_KEY');
+    expect(error.message).toBe(
+      'spec3.config.json has 2 keys given twice:\n' +
+        '  spec3.config.json: stages.dev.account: given twice, at line 4, column 14 and at line 4, column 64\n' +
+        '  spec3.config.json: stages.dev: given twice, at line 4, column 5 and at line 6, column 5',
+    );
+    expect(error.hint).toContain('Remove or merge the repeated "account", "dev" in spec3.config.json');
+    // The same key in two different objects is no duplicate.
+    expect(parseConfig(JSON.stringify(base)).stages.dev).toBeDefined();
+  });
+
+  it('accepts a UTF-8 byte order mark before the JSON', () => {
+    expect(parseConfig(`\uFEFF${JSON.stringify(base)}`).project).toBe(base.project);
+  });
+
   it('lists every problem at once, not only the first', () => {
     const error = errorOf(JSON.stringify({ ...base, project: 'X', stages: { dev: { account: '1', region: 'x' } } }));
     expect(error.message).toMatch(/^spec3\.config\.json has 3 problems:/);
@@ -111,12 +139,33 @@ describe('parseConfig', () => {
 describe('loadConfig', () => {
   const tempDir = useTempDirs();
 
-  it('names the directory when no config exists', async () => {
+  it('names the directory when no config exists there or above it', async () => {
     const dir = await tempDir();
     await expect(loadConfig({ cwd: dir })).rejects.toMatchObject({
       code: 'CONFIG_NOT_FOUND',
-      message: `No spec3.config.json in ${dir}.`,
+      message: `No spec3.config.json in ${dir} or any directory above it.`,
     });
+  });
+
+  it('finds the config from a subdirectory of the project, as git finds .git, and says which file it uses', async () => {
+    const dir = await tempDir();
+    await writeFile(path.join(dir, 'spec3.config.json'), JSON.stringify(base));
+    const deep = path.join(dir, 'src', 'orders', 'handlers');
+    await mkdir(deep, { recursive: true });
+    const io = new TestIo();
+    const loaded = await loadConfig({ cwd: deep, io });
+    expect(loaded).toMatchObject({ file: path.join(dir, 'spec3.config.json'), dir, name: path.join(dir, 'spec3.config.json') });
+    expect(io.events).toEqual([{ code: 'CONFIG_FILE', level: 'info', message: `Using ${path.join(dir, 'spec3.config.json')}`, data: { file: path.join(dir, 'spec3.config.json') } }]);
+    // In the project directory itself nothing needs saying.
+    const here = new TestIo();
+    expect((await loadConfig({ cwd: dir, io: here })).name).toBe('spec3.config.json');
+    expect(here.events).toEqual([]);
+    // The nearest config wins: a nested project is its own.
+    await writeFile(path.join(dir, 'src', 'spec3.config.json'), JSON.stringify({ ...base, project: 'nested' }));
+    expect((await loadConfig({ cwd: deep })).config.project).toBe('nested');
+    // --config is relative to the working directory and never searched for.
+    await expect(loadConfig({ cwd: deep, config: 'spec3.config.json' })).rejects.toMatchObject({ code: 'CONFIG_NOT_FOUND', message: expect.stringContaining('--config spec3.config.json: no such file') });
+    expect((await loadConfig({ cwd: deep, config: '../../../spec3.config.json' })).config.project).toBe(base.project);
   });
 
   it('names the --config path when that file does not exist', async () => {
@@ -124,10 +173,8 @@ describe('loadConfig', () => {
     await expect(loadConfig({ cwd: dir, config: 'infra/spec3.json' })).rejects.toMatchObject({
       code: 'CONFIG_NOT_FOUND',
       message: `--config infra/spec3.json: no such file (looked for ${path.join(dir, 'infra', 'spec3.json')}).`,
-      hint: 'Fix the path given to --config (it is relative to the current directory), or leave it out to read spec3.config.json.',
+      hint: 'Fix the path given to --config (it is relative to the current directory), or leave it out to use the nearest spec3.config.json.',
     });
-    // The default name, given explicitly (as the CLI does), still reads as "no config here".
-    await expect(loadConfig({ cwd: dir, config: 'spec3.config.json' })).rejects.toMatchObject({ message: `No spec3.config.json in ${dir}.` });
   });
 
   it('reads a config given by --config relative to the working directory and names it in errors', async () => {

@@ -54,6 +54,9 @@ describe('resolveStage', () => {
 
   it('names the known stages when the stage is unknown', () => {
     expect(() => resolveStage(config(), 'qa')).toThrow('Unknown stage "qa": spec3.config.json defines "dev", "staging", "prod".');
+    // A typo of a known stage is named.
+    expect(() => resolveStage(config(), 'prdo')).toThrow('Unknown stage "prdo": did you mean "prod"? spec3.config.json defines "dev", "staging", "prod".');
+    expect(() => resolveStage(config(), 'stagin')).toThrow('Unknown stage "stagin": did you mean "staging"?');
   });
 
   it('names the config file that was read (--config), in the message and the fix', () => {

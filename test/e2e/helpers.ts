@@ -33,6 +33,12 @@ export async function spec3Typing(answer: string, args: readonly string[], cwd: 
   return sh('python3', [PTY_ANSWER, answer, 'node', BIN, ...args], cwd, { ...env, CI: '', NO_COLOR: '1' });
 }
 
+/** Runs the built binary in a pseudo-terminal and types `answer` (empty: just Enter) once `prompt` is on the screen. */
+export async function spec3Answering(prompt: string, answer: string, args: readonly string[], cwd: string, env: Record<string, string> = {}): Promise<RunResult> {
+  assertBuilt();
+  return sh('python3', [PTY_ANSWER, '--when', prompt, answer, 'node', BIN, ...args], cwd, { ...env, CI: '', NO_COLOR: '1' });
+}
+
 function assertBuilt(): void {
   if (!existsSync(DIST)) throw new Error('dist/ is missing: run `npm run build` (npm test does it) before the e2e tests');
 }

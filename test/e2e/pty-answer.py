@@ -1,12 +1,17 @@
-"""Runs a command in a pseudo-terminal, types an answer when it asks for the stage name, relays
-its output, and exits with its exit code: a person at a terminal, for the destroy prompt. With
-PTY_INTERRUPT_ON set, it also presses Ctrl-C once that text has appeared."""
+"""Runs a command in a pseudo-terminal, types an answer when it asks for the stage name (or, with
+`--when TEXT`, when TEXT appears), relays its output, and exits with its exit code: a person at a
+terminal. An empty answer is a bare Enter: the question's default. With PTY_INTERRUPT_ON set, it
+also presses Ctrl-C once that text has appeared."""
 import os
 import pty
 import sys
 import time
 
-answer, command = sys.argv[1], sys.argv[2:]
+args = sys.argv[1:]
+when = b'stage name'
+if args[0] == '--when':
+    when, args = args[1].encode(), args[2:]
+answer, command = args[0], args[1:]
 pid, fd = pty.fork()
 if pid == 0:
     os.execvp(command[0], command)
@@ -26,7 +31,7 @@ while time.time() < deadline:
     sys.stdout.buffer.write(chunk)
     sys.stdout.flush()
     seen += chunk
-    if not typed and b'stage name' in seen:
+    if not typed and when in seen:
         time.sleep(0.2)
         os.write(fd, answer.encode() + b'\r')
         typed = True

@@ -18,7 +18,7 @@ export function registerBootstrap(program: Command, t: Terminal, state: RunState
     .description("Prepare a stage's account and region for deploys with the standard CDK bootstrap stack (CDKToolkit).")
     .argument('<stage>', 'stage whose account and region to bootstrap, e.g. dev')
     .option('--qualifier <q>', 'bootstrap qualifier (default: "qualifier" in the config, else hnb659fds)')
-    .option('-c, --config <file>', 'config file', 'spec3.config.json')
+    .option('-c, --config <file>', 'config file (default: spec3.config.json here or in the nearest directory above)')
     .option('--json', 'print the result as JSON')
     .option('-v, --verbose', 'show resource events and debug messages');
   addAwsOptions(command)

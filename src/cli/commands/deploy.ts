@@ -4,7 +4,10 @@ import { addAwsOptions, awsFlags, interruptible } from '../aws-options.js';
 import type { RunState } from '../program.js';
 import { DeployProgress } from '../render/deploy-progress.js';
 import { renderDeploy } from '../render/deploy.js';
-import { phase, wholeNumber } from '../parse.js';
+import { renderDestroyPlan } from '../render/destroy.js';
+import type { DestroyPlan } from '../../commands/destroy/index.js';
+import { approvalFlag, phase, wholeNumber } from '../parse.js';
+import type { ApprovalLevel } from '../../config/approval.js';
 import { runCommand } from '../run-command.js';
 import { selection } from '../selection.js';
 import { isInteractive, type Terminal } from '../terminal.js';
@@ -18,6 +21,9 @@ interface DeployFlags extends AwsFlags {
   readonly concurrency?: number;
   readonly dryRun?: boolean;
   readonly yes?: boolean;
+  readonly requireApproval?: ApprovalLevel;
+  readonly prune?: boolean;
+  readonly allowProtected?: boolean;
   readonly json?: boolean;
   readonly verbose?: boolean;
 }
@@ -32,16 +38,23 @@ export function registerDeploy(program: Command, t: Terminal, state: RunState): 
     .option('--concurrency <n>', 'stacks deployed at once inside a phase (default 4)', wholeNumber('--concurrency', 16))
     .option('--dry-run', 'print what would be deployed and change nothing')
     .option('--assembly <dir>', 'deploy this cloud assembly (from `spec3 synth` of this stage) instead of synthesizing')
-    .option('-y, --yes', 'do not ask for approval when access broadens')
-    .option('-c, --config <file>', 'config file', 'spec3.config.json')
+    .option('-y, --yes', 'approve without asking (the approval is printed as "(auto-confirmed)")')
+    .option('--prune', "after the deploy, delete the stage's stacks the config no longer has (as destroy does: plan shown, stage name asked)")
+    .option('--allow-protected', 'with --prune: allow deleting stacks of a protected stage (the stage name is still asked)')
+    .option('--require-approval <level>', 'what needs approval: never, broadening (access widens; default) or any change', approvalFlag)
+    .option('-c, --config <file>', 'config file (default: spec3.config.json here or in the nearest directory above)')
     .option('--json', 'print the result as JSON')
     .option('-v, --verbose', 'show every resource event and debug messages');
   addAwsOptions(command)
     .addHelpText(
       'after',
       `
-Unchanged stacks (template, tags, parameters) are skipped without a change set. In a terminal,
-spec3 asks before a deploy that widens IAM or security-group access; in CI it does not ask.
+Unchanged stacks (template, tags, parameters) are skipped without a change set. Before anything
+changes, a deploy that widens IAM or security-group access shows the widening statements and rules
+(tables as in \`cdk diff\`) and asks "Deploy these access changes? (y/N)" (Enter declines). --yes
+approves and prints it; without a terminal (CI) a needed approval fails the deploy (exit 1,
+APPROVAL_REQUIRED) unless --yes is given. --require-approval (or "requireApproval" in the config)
+sets what needs approval: never, broadening (default) or any change.
 Ctrl-C starts no new stack and reports what CloudFormation is still doing.
 One run per stage: deploy and destroy hold the SSM parameter /spec3/<project>/<stage>/lock while
 they run; a second run is refused (exit 1) naming the holder, and a lock older than 2 h is
@@ -51,10 +64,16 @@ Examples:
   $ spec3 deploy dev --local                 deploy to the local AWS (spec3 local start)
   $ spec3 deploy dev --phase foundation      one phase only
   $ spec3 deploy prod --dry-run              what would change
-  $ spec3 deploy prod --yes --json           CI
+  $ spec3 deploy prod --yes --json           CI: approve a widening of access
+  $ spec3 deploy prod --require-approval any ask before every change
+  $ spec3 deploy dev --prune                 also delete the stacks the config dropped
 
+Deployed stacks of the stage that the config no longer has (a removed feature, e.g. features.api)
+are named ("removed from config") and keep running; --prune deletes them after the deploy with
+destroy's safety: the plan with the data to delete, the stage name typed in a terminal (--yes
+skips it for an unprotected stage), a protected stage only with --allow-protected.
 Outputs are written to .spec3/<stage>/outputs.json.
-Exit codes: 0 deployed or nothing to do, 1 error (the failing stack and its reason are printed, or the stage is locked), 130 interrupted or declined.`,
+Exit codes: 0 deployed or nothing to do, 1 error (the failing stack and its reason are printed, the stage is locked, or an approval is needed and there is no terminal), 130 interrupted or approval declined.`,
     )
     .action(async (stage: string, flags: DeployFlags) => {
       const live = isInteractive(t) && !flags.json && !flags.verbose ? new DeployProgress() : undefined;
@@ -64,7 +83,12 @@ Exit codes: 0 deployed or nothing to do, 1 error (the failing stack and its reas
           state,
           flags,
           async (ctx, host) => {
-            host.view = live?.view;
+            // A --prune shows destroy's plan (stacks, data to delete, what is retained) before its confirmation.
+            host.view = (event) => {
+              if (event.code !== 'DESTROY_PLAN' || flags.json) return live?.view(event) ?? false;
+              for (const line of renderDestroyPlan(event.data as DestroyPlan, host.chalk)) t.stderr.write(`${line}\n`);
+              return true;
+            };
             const { run } = await import('../../commands/deploy/index.js');
             try {
               return await run(
@@ -73,7 +97,11 @@ Exit codes: 0 deployed or nothing to do, 1 error (the failing stack and its reas
                   ...selection(flags),
                   ...(flags.concurrency ? { concurrency: flags.concurrency } : {}),
                   dryRun: Boolean(flags.dryRun),
-                  askApproval: isInteractive(t) && !flags.yes,
+                  ...(flags.requireApproval ? { requireApproval: flags.requireApproval } : {}),
+                  prune: Boolean(flags.prune),
+                  // --yes confirms a prune as destroy --force does: never for a protected stage.
+                  pruneForce: Boolean(flags.yes),
+                  allowProtected: Boolean(flags.allowProtected),
                   aws: awsFlags(flags),
                   signal,
                 },

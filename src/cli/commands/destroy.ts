@@ -27,7 +27,7 @@ export function registerDestroy(program: Command, t: Terminal, state: RunState):
     .option('-p, --phase <phase>', 'destroy one phase only: foundation, app or integrations (later phases must be gone)', phase)
     .option('--force', 'do not ask for the stage name (unprotected stages only)')
     .option('--allow-protected', 'allow destroying a protected stage and lift termination and table deletion protection; the stage name is still asked')
-    .option('-c, --config <file>', 'config file', 'spec3.config.json')
+    .option('-c, --config <file>', 'config file (default: spec3.config.json here or in the nearest directory above)')
     .option('--json', 'print the result as JSON')
     .option('-v, --verbose', 'show every resource event and debug messages');
   addAwsOptions(command)

@@ -29,7 +29,7 @@ export function registerDiff(program: Command, t: Terminal, state: RunState): vo
     .option('-s, --stack <name...>', 'compare only these stacks (full name or kind, e.g. compute)')
     .option('--change-set', "also show CloudFormation's plan for each changed stack (a change set, deleted right after)")
     .option('--assembly <dir>', 'compare this cloud assembly (from `spec3 synth` of this stage) instead of synthesizing')
-    .option('-c, --config <file>', 'config file', 'spec3.config.json')
+    .option('-c, --config <file>', 'config file (default: spec3.config.json here or in the nearest directory above)')
     .option('--json', 'print the result as JSON')
     .option('-v, --verbose', 'show debug messages');
   addAwsOptions(command)
@@ -42,6 +42,8 @@ counts as changed when an SSM parameter it reads has a new value since its deplo
 termination protection differ. --change-set creates one change set per changed, deployed stack
 through the deploy role and always deletes it (stacks not deployed yet get none); it is the only
 write, with the upload of a template over 51,200 bytes to the assets bucket.
+A deployed stack of the stage that the config no longer has is listed as "removed from config"
+and counts as a change (exit 2); \`spec3 deploy <stage> --prune\` deletes it.
 
 Examples:
   $ spec3 diff dev --local                        every stack of dev against the local AWS
@@ -53,7 +55,7 @@ In CI, branch on the exit code:
   set +e; npx spec3 diff prod --change-set; code=$?; set -e
   case $code in 0) echo "no changes" ;; 2) npx spec3 deploy prod --yes ;; *) exit 1 ;; esac
 
-Exit codes: 0 no changes, 2 changes found, 1 error (nothing could be told, e.g. wrong account or a failed change set), 130 interrupted.`,
+Exit codes: 0 no changes, 2 changes found (or a stack removed from config), 1 error (nothing could be told, e.g. wrong account or a failed change set), 130 interrupted.`,
     )
     .action(async (stage: string, flags: DiffFlags) => {
       await interruptible((signal) =>
@@ -77,7 +79,7 @@ Exit codes: 0 no changes, 2 changes found, 1 error (nothing could be told, e.g. 
           (result, host, out) => {
             for (const line of renderDiff(result, host.chalk)) out(line);
           },
-          (result) => changesExitCode(result.stacks.some((s) => s.status !== 'unchanged')),
+          (result) => changesExitCode(result.stacks.some((s) => s.status !== 'unchanged') || result.removed.length > 0),
         ),
       );
     });

@@ -31,7 +31,7 @@ export function registerDrift(program: Command, t: Terminal, state: RunState): v
     .option('--timeout <seconds>', 'give up on detection after this long (default 300); a stack not done is an error', wholeNumber('--timeout', 3600))
     .option('--concurrency <n>', 'stacks checked at once (default 10)', wholeNumber('--concurrency', 32))
     .option('--assembly <dir>', 'compare with this cloud assembly (from `spec3 synth` of this stage) instead of synthesizing')
-    .option('-c, --config <file>', 'config file', 'spec3.config.json')
+    .option('-c, --config <file>', 'config file (default: spec3.config.json here or in the nearest directory above)')
     .option('--json', 'print the report as JSON')
     .option('-v, --verbose', 'show debug messages');
   addAwsOptions(command)

@@ -17,7 +17,7 @@ export function registerList(program: Command, t: Terminal, state: RunState): vo
     .alias('ls')
     .description("Print a stage's phase plan: which stacks deploy in which phase and order.")
     .argument('<stage>', 'stage to plan, e.g. dev')
-    .option('-c, --config <file>', 'config file', 'spec3.config.json')
+    .option('-c, --config <file>', 'config file (default: spec3.config.json here or in the nearest directory above)')
     .option('--json', 'print the plan as JSON')
     .option('-v, --verbose', 'show debug messages')
     .addHelpText(

@@ -17,7 +17,7 @@ export function registerStatus(program: Command, t: Terminal, state: RunState): 
     .command('status')
     .description("Show a stage's stacks by phase: status, last update, drift when known, outputs.")
     .argument('<stage>', 'stage to show, e.g. dev')
-    .option('-c, --config <file>', 'config file', 'spec3.config.json')
+    .option('-c, --config <file>', 'config file (default: spec3.config.json here or in the nearest directory above)')
     .option('--json', 'print the status as JSON')
     .option('-v, --verbose', 'show debug messages');
   addAwsOptions(command)

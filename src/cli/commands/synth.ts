@@ -19,7 +19,7 @@ export function registerSynth(program: Command, t: Terminal, state: RunState): v
     .description("Synthesize a stage's cloud assembly: one CloudFormation template per stack, grouped by phase.")
     .argument('<stage>', 'stage to synthesize, e.g. dev')
     .option('-o, --out <dir>', 'assembly directory (default: cdk.out/<stage>)')
-    .option('-c, --config <file>', 'config file', 'spec3.config.json')
+    .option('-c, --config <file>', 'config file (default: spec3.config.json here or in the nearest directory above)')
     .option('--validate', "also run aws-cdk-lib's built-in template validation (slower; cfn-lint is stronger)")
     .option('--json', 'print the result as JSON')
     .option('-v, --verbose', 'show debug messages')

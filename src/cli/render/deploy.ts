@@ -1,4 +1,5 @@
 import type { ChalkInstance } from 'chalk';
+import { renderDestroy } from './destroy.js';
 import type { DeployResult, StackReport } from '../../commands/deploy/index.js';
 
 const LABEL: Record<StackReport['status'], string> = {
@@ -26,6 +27,13 @@ export function renderDeploy(result: DeployResult, c: ChalkInstance): string[] {
     }
   }
   const deployed = result.phases.flatMap((p) => p.stacks).filter((s) => s.status === 'created' || s.status === 'updated').length;
+  if (result.pruned) {
+    lines.push('', ...renderDestroy(result.pruned, c));
+  } else if (result.removed.length > 0) {
+    lines.push('', c.yellow('removed from config, still deployed'));
+    for (const s of result.removed) lines.push(`  ${s.name.padEnd(width)}  ${c.yellow(s.status)}`);
+    lines.push(c.dim(`  \`spec3 deploy ${result.stage} --prune\` deletes them after the deploy.`));
+  }
   lines.push('');
   if (result.dryRun) lines.push(`Dry run in ${(result.durationMs / 1000).toFixed(1)} s.`);
   else lines.push(`${deployed} stack(s) deployed in ${(result.durationMs / 1000).toFixed(1)} s.${result.outputsFile ? ` Outputs: ${result.outputsFile}` : ''}`);

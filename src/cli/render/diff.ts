@@ -30,11 +30,22 @@ export function renderDiff(result: DiffResult, c: ChalkInstance): string[] {
     }
   }
   const changed = result.stacks.filter((s) => s.status !== 'unchanged');
+  if (result.removed.length > 0) {
+    blank();
+    lines.push(c.yellow('removed from config, still deployed'));
+    for (const s of result.removed) lines.push(`  ${s.name.padEnd(width)}  ${c.red('removed from config')}  ${c.dim(s.status)}`);
+    lines.push(c.dim(`  \`spec3 deploy ${result.stage} --prune\` deletes them after the deploy.`));
+  }
   blank();
   lines.push(
-    changed.length === 0
+    changed.length === 0 && result.removed.length === 0
       ? c.green(`No differences in ${result.stacks.length} stack(s).`)
-      : `${changed.length} of ${result.stacks.length} stack(s) would change: ${changed.map((s) => s.name).join(', ')}`,
+      : [
+          changed.length > 0 ? `${changed.length} of ${result.stacks.length} stack(s) would change: ${changed.map((s) => s.name).join(', ')}` : '',
+          result.removed.length > 0 ? `${result.removed.length} stack(s) removed from config: ${result.removed.map((s) => s.name).join(', ')}` : '',
+        ]
+          .filter(Boolean)
+          .join('\n'),
   );
   return lines;
 }

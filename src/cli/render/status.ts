@@ -18,7 +18,8 @@ export function renderStatus(r: StatusResult, c: ChalkInstance): string[] {
       const when = s.lastUpdated ? c.dim(`  ${s.lastUpdated.replace('T', ' ').replace(/\.\d+Z$/, 'Z')}`) : '';
       const drift = s.drift ? `  drift ${s.drift === 'IN_SYNC' ? c.green(s.drift) : c.yellow(s.drift)}` : '';
       const guard = s.terminationProtection ? c.yellow('  protected') : '';
-      lines.push(`  ${s.name.padEnd(width)}  ${colorStatus(s.status, c)}${when}${drift}${guard}`);
+      const removed = s.removedFromConfig ? c.red(`  removed from config (\`spec3 deploy ${r.stage} --prune\` deletes it)`) : '';
+      lines.push(`  ${s.name.padEnd(width)}  ${colorStatus(s.status, c)}${when}${drift}${guard}${removed}`);
       if (s.reason && /FAILED|ROLLBACK/.test(s.status)) lines.push(c.dim(`    ${s.reason}`));
       for (const [key, value] of Object.entries(s.outputs)) lines.push(c.dim(`    ${key} = ${value}`));
     }

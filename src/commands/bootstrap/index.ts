@@ -38,7 +38,7 @@ export interface BootstrapResult {
  * version is left as it is; an older one is upgraded keeping its parameters.
  */
 export async function run(options: BootstrapOptions, ctx: Context): Promise<BootstrapResult> {
-  const loaded = await loadConfig({ cwd: ctx.cwd, config: options.config });
+  const loaded = await loadConfig({ cwd: ctx.cwd, config: options.config, io: ctx.io });
   const stage = resolveStage(loaded.config, options.stage, loaded.name);
   const qualifier = options.qualifier ?? loaded.config.qualifier ?? DEFAULT_QUALIFIER;
   if (!/^[a-z0-9]{1,10}$/.test(qualifier)) {

@@ -13,12 +13,15 @@ import type { Context } from '../../context.js';
 import { AbortError, Spec3Error } from '../../errors.js';
 import { parsePhase, PHASES, type Phase } from '../../stack/phases.js';
 import { findBroadening, type Broadening } from './broadening.js';
+import { approvalLevel, type ApprovalLevel } from '../../config/approval.js';
 import { writeOutputs } from './outputs.js';
 import { prepareStacks, type PreparedStack } from './prepare.js';
 import { schedule } from '../schedule.js';
 import { startAssetPublishing } from './stack-assets.js';
 import { TemplateRecord } from './template-record.js';
 import { resourceEvents, stackJob } from '../stack-job.js';
+import { findRemovedStacks, removedMessage, type RemovedStack } from '../removed-stacks.js';
+import type { DestroyResult } from '../destroy/index.js';
 import { checkPrerequisites } from './select.js';
 import { selectStacks } from '../select-stacks.js';
 import { loadStage } from '../load-stage.js';
@@ -37,11 +40,22 @@ export interface DeployOptions {
   readonly concurrency?: number;
   readonly dryRun?: boolean;
   /**
-   * Ask before a deploy that widens IAM or security-group access (a terminal without --yes).
-   * When false the check is not computed at all, like `cdk deploy --require-approval never`.
+   * What needs approval before anything changes: "broadening" (IAM or security-group access widens;
+   * the default), "any" (every change), "never" (the check is not computed at all). Default: the
+   * config's `requireApproval`, else "broadening". The host asks in a terminal, answers Yes under
+   * `--yes`, and refuses (APPROVAL_REQUIRED) when nobody can be asked.
    */
-  readonly askApproval?: boolean;
+  readonly requireApproval?: ApprovalLevel;
   readonly aws?: AwsFlags;
+  /**
+   * After the deploy, delete the stage's stacks the config no longer has, with destroy's safety:
+   * the plan listed, the typed stage name asked in a terminal, a protected stage refused.
+   */
+  readonly prune?: boolean;
+  /** With `prune`: skip the typed confirmation (unprotected stages only), as `destroy --force`. */
+  readonly pruneForce?: boolean;
+  /** With `prune`: allow deleting stacks of a protected stage (the typed confirmation is still asked). */
+  readonly allowProtected?: boolean;
   /** Aborted on Ctrl-C: no new stack starts, waits stop, the result says what is still running. */
   readonly signal?: AbortSignal;
 }
@@ -69,6 +83,10 @@ export interface DeployResult {
   readonly phases: readonly { readonly phase: Phase; readonly stacks: readonly StackReport[] }[];
   readonly outputsFile?: string;
   readonly durationMs: number;
+  /** Deployed stacks of the stage that the config no longer has. */
+  readonly removed: readonly RemovedStack[];
+  /** With `prune`: the deletion of those stacks. */
+  readonly pruned?: DestroyResult;
 }
 
 const DEFAULT_CONCURRENCY = 4;
@@ -83,7 +101,7 @@ export async function run(options: DeployOptions, ctx: Context): Promise<DeployR
   // The account check and the stage's lock come before the synth: a second run of the stage must
   // not even rewrite the cloud assembly the first one is deploying from.
   parsePhase(options.phase); // a bad --phase is refused before anything, the lock included, is written
-  const loaded = await loadConfig({ cwd: ctx.cwd, config: options.config });
+  const loaded = await loadConfig({ cwd: ctx.cwd, config: options.config, io: ctx.io });
   const target = resolveStage(loaded.config, options.stage, loaded.name);
   // An assembly given with --assembly is read and checked now: one of another stage is refused
   // before the lock, the `.spec3/<stage>/` files or any stack is touched.
@@ -108,7 +126,20 @@ export async function run(options: DeployOptions, ctx: Context): Promise<DeployR
     if (role.unavailable) ctx.io.emit({ code: 'DEPLOY_ROLE_UNAVAILABLE', level: 'warn', message: role.unavailable });
     const deployer = role.clients;
     const record = await TemplateRecord.load(projectDir, stage.name);
-    const { states, prepared } = await prepareStacks(deployer, assembly.stacks, chosen, record);
+    const [{ states, prepared }, removed] = await Promise.all([
+      prepareStacks(deployer, assembly.stacks, chosen, record),
+      findRemovedStacks(aws, { project: stage.project, stage: stage.name }, new Set(assembly.stacks.map((s) => s.name))),
+    ]);
+    if (removed.length > 0) {
+      ctx.io.emit({
+        code: 'STACKS_REMOVED_FROM_CONFIG',
+        level: options.prune ? 'info' : 'warn',
+        message: options.prune
+          ? `Removed from config, deleted after the deploy (--prune): ${removed.map((r) => r.name).join(', ')}`
+          : removedMessage(removed, stage.name),
+        data: removed,
+      });
+    }
     for (const p of prepared) if (p.reason === undefined && p.deployed) record.set(p.deployed, p.body);
     checkPrerequisites(assembly.stacks, chosen, states, stage.name);
     const reports = new Map<string, StackReport>(prepared.map((p) => [p.stack.name, plannedReport(p)]));
@@ -126,6 +157,7 @@ export async function run(options: DeployOptions, ctx: Context): Promise<DeployR
       phases: phasesOf(),
       ...(outputsFile ? { outputsFile } : {}),
       durationMs: Date.now() - started,
+      removed,
     });
     const toDeploy = prepared.filter((p) => p.reason !== undefined);
     if (options.dryRun) return result();
@@ -139,9 +171,11 @@ export async function run(options: DeployOptions, ctx: Context): Promise<DeployR
 
     // Uploads change no stack, so they start now, beside the access check and the earlier phases.
     // With the caller's own credentials, as cdk-assets does: it assumes the bootstrap publishing role itself.
+    // Approval comes before any upload: a deploy refused or declined has changed nothing.
+    const level = approvalLevel(options.requireApproval, loaded.config.requireApproval);
+    if (level !== 'never') await approve(level, await findBroadening(toDeploy, assembly.stacks), toDeploy, stage.name, ctx);
     await assertDockerAvailable(toDeploy.flatMap((p) => p.stack.assetManifests), { env: ctx.env });
     const assets = startAssetPublishing(aws, toDeploy, ctx);
-    if (options.askApproval ?? true) await approve(await findBroadening(toDeploy), ctx);
 
     const poll = pollIntervals(local);
     const byName = new Map(prepared.map((p) => [p.stack.name, p]));
@@ -208,12 +242,49 @@ export async function run(options: DeployOptions, ctx: Context): Promise<DeployR
   };
   // A dry run changes nothing and takes no lock.
   if (options.dryRun) return deploy();
-  return withStageLock(
+  const deployed = await withStageLock(
     aws,
     { project: target.project, stage: target.name, command: 'deploy', arn: identity.arn },
     (error) => ctx.io.emit({ code: 'STAGE_LOCK_NOT_RELEASED', level: 'warn', message: `${error.message}\n${error.hint ?? ''}`.trim() }),
     deploy,
   );
+  if (!options.prune || deployed.removed.length === 0) return deployed;
+  // Destroy's own run deletes them, after the deploy released the lock: its plan, confirmation,
+  // protection rules and lock apply unchanged, limited to exactly these stacks.
+  const { run: destroy } = await import('../destroy/index.js');
+  const names = deployed.removed.map((s) => s.name).join(', ');
+  const pruned = await destroy(
+    {
+      stage: options.stage,
+      ...(options.config ? { config: options.config } : {}),
+      only: deployed.removed.map((s) => s.name),
+      force: Boolean(options.pruneForce),
+      allowProtected: Boolean(options.allowProtected),
+      ...(options.aws ? { aws: options.aws } : {}),
+      ...(options.signal ? { signal: options.signal } : {}),
+    },
+    ctx,
+  ).catch((error: unknown) => {
+    // Destroy's refusals name destroy's flags; a prune is approved with deploy's.
+    if (error instanceof Spec3Error && error.code === 'NEEDS_ANSWER') {
+      throw new Spec3Error(
+        'NEEDS_ANSWER',
+        `The deploy is done; deleting the stacks removed from config (${names}) needs the stage name typed as confirmation, and there is no interactive terminal to ask in. Nothing was deleted.`,
+        `Run \`spec3 deploy ${options.stage} --prune\` in an interactive terminal, or add --yes to delete them without the confirmation (unprotected stages only).`,
+        { cause: error },
+      );
+    }
+    if (error instanceof Spec3Error && error.code === 'DESTROY_PROTECTED') {
+      throw new Spec3Error(
+        'DESTROY_PROTECTED',
+        `The deploy is done; ${error.message.replace(/^Stage /, 'stage ')}`,
+        `To delete ${names} anyway, run \`spec3 deploy ${options.stage} --prune --allow-protected\` in a terminal and type the stage name when asked.`,
+        { cause: error },
+      );
+    }
+    throw error;
+  });
+  return { ...deployed, pruned, durationMs: Date.now() - started };
 }
 
 function plannedReport(p: PreparedStack): StackReport {
@@ -242,22 +313,42 @@ function deployInput(p: PreparedStack) {
   };
 }
 
-/** Asks once, before anything runs, when the deploy widens IAM or security-group access. */
-async function approve(broadening: readonly Broadening[], ctx: Context): Promise<void> {
-  if (broadening.length === 0) return;
-  ctx.io.emit({
-    code: 'ACCESS_BROADENED',
-    level: 'warn',
-    message: `This deploy widens access:\n${broadening.map((b) => `  ${b.stack}\n${b.details.map((d) => `    ${d}`).join('\n')}`).join('\n')}`,
-    data: broadening,
-  });
+/**
+ * Asks once, before anything runs, when the deploy widens IAM or security-group access (or, at
+ * level "any", whenever it changes a stack). The question defaults to No; `--yes` answers Yes and
+ * says so; without a terminal the host refuses with APPROVAL_REQUIRED, so CI never widens access
+ * unseen.
+ */
+async function approve(
+  level: Exclude<ApprovalLevel, 'never'>,
+  broadening: readonly Broadening[],
+  toDeploy: readonly PreparedStack[],
+  stage: string,
+  ctx: Context,
+): Promise<void> {
+  if (level === 'broadening' && broadening.length === 0) return;
+  if (broadening.length > 0) {
+    ctx.io.emit({
+      code: 'ACCESS_BROADENED',
+      level: 'warn',
+      message: `This deploy widens access (Allow statements and rules added; Deny statements that only narrow access are not listed):\n${broadening
+        .map((b) => `${b.stack}\n${b.text}`)
+        .join('\n')}`,
+      data: broadening.map(({ text: _text, ...rows }) => rows),
+    });
+  }
+  const what = broadening.length > 0 ? 'these access changes' : `the changes to ${toDeploy.length} stack(s)`;
   const ok = await ctx.io.ask({
     code: 'DEPLOY_APPROVE',
     kind: 'confirm',
-    message: 'Deploy these access changes?',
-    default: true,
-    // CI has no one to ask; the pipeline's own review is the approval there.
-    unattended: true,
+    message: `Deploy ${what}?`,
+    default: false,
+    yes: true,
+    refusal: {
+      code: 'APPROVAL_REQUIRED',
+      message: `Deploy of stage ${stage} needs approval (${broadening.length > 0 ? 'it widens access, listed above' : 'every change needs approval: --require-approval any'}), and there is no terminal to ask in; nothing was changed.`,
+      hint: `Review it with \`spec3 diff ${stage}\`, then approve it with \`spec3 deploy ${stage} --yes\` (or run \`spec3 deploy ${stage} --require-approval never\` to deploy without the check).`,
+    },
   });
   if (!ok) throw new AbortError('Deploy cancelled; nothing was changed.');
 }

@@ -45,6 +45,8 @@ export interface DestroyOptions {
   readonly force?: boolean;
   /** Allow destroying a protected stage (the typed confirmation is still required). */
   readonly allowProtected?: boolean;
+  /** Only these deployed stacks (`deploy --prune`: the stacks the config no longer has). */
+  readonly only?: readonly string[];
   readonly concurrency?: number;
   readonly aws?: AwsFlags;
   /** Aborted on Ctrl-C: no new deletion starts, waits stop, the error says what is still running. */
@@ -146,12 +148,12 @@ const REVERSE_PHASES = [...PHASES].reverse() as Phase[];
 export async function run(options: DestroyOptions, ctx: Context): Promise<DestroyResult> {
   const started = Date.now();
   const phase = parsePhase(options.phase);
-  const loaded = await loadConfig({ cwd: ctx.cwd, config: options.config });
+  const loaded = await loadConfig({ cwd: ctx.cwd, config: options.config, io: ctx.io });
   const stage = resolveStage(loaded.config, options.stage, loaded.name);
   const { aws, local, identity } = await connectStage(stage, options.aws ?? {}, ctx);
   const existing = await deployedStacks(aws, stage);
   if (phase) assertNoLaterPhase(phase, existing, stage.name);
-  const chosen = existing.filter((s) => !phase || s.phase === phase);
+  const chosen = existing.filter((s) => (!phase || s.phase === phase) && (!options.only || options.only.includes(s.name)));
   const base = {
     project: stage.project,
     stage: stage.name,

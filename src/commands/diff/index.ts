@@ -13,6 +13,7 @@ import type { Context } from '../../context.js';
 import { AbortError, Spec3Error } from '../../errors.js';
 import type { Phase } from '../../stack/phases.js';
 import { loadStage } from '../load-stage.js';
+import { findRemovedStacks, type RemovedStack } from '../removed-stacks.js';
 import { selectStacks } from '../select-stacks.js';
 import { planChangeSets } from './change-sets.js';
 import { compareTemplates, type ResourceDiff, type SecurityDiff } from './template-diff.js';
@@ -61,6 +62,8 @@ export interface DiffResult {
   readonly account: string;
   readonly region: string;
   readonly stacks: readonly StackDiff[];
+  /** Deployed stacks of the stage that the config no longer has: a difference too (exit 2). */
+  readonly removed: readonly RemovedStack[];
 }
 
 /**
@@ -84,13 +87,16 @@ export async function run(options: DiffOptions, ctx: Context): Promise<DiffResul
     data: { stacks: chosen.map((s) => s.name) },
   });
 
-  const compared = await Promise.all(
-    chosen.map(async (stack) => {
-      const c = await compareStack(lookup.clients, stack);
-      ctx.io.emit({ code: 'DIFF_STACK', level: 'info', message: `${stack.name}: ${summary(c.diff)}`, data: { stack: stack.name, status: c.diff.status } });
-      return c;
-    }),
-  );
+  const [compared, removed] = await Promise.all([
+    Promise.all(
+      chosen.map(async (stack) => {
+        const c = await compareStack(lookup.clients, stack);
+        ctx.io.emit({ code: 'DIFF_STACK', level: 'info', message: `${stack.name}: ${summary(c.diff)}`, data: { stack: stack.name, status: c.diff.status } });
+        return c;
+      }),
+    ),
+    findRemovedStacks(lookup.clients, { project: stage.project, stage: stage.name }, new Set(assembly.stacks.map((s) => s.name))),
+  ]);
   if (options.signal?.aborted) throw new AbortError('Interrupted; nothing was changed.');
 
   const result = (stacks: readonly StackDiff[]): DiffResult => ({
@@ -99,6 +105,7 @@ export async function run(options: DiffOptions, ctx: Context): Promise<DiffResul
     account: stage.account,
     region: stage.region,
     stacks,
+    removed,
   });
   if (!options.changeSet) return result(compared.map((c) => c.diff));
   const poll = { ...pollIntervals(connection.local), ...(options.signal ? { signal: options.signal } : {}) };

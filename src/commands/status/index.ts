@@ -24,6 +24,8 @@ export interface StackStatus {
   /** IN_SYNC, DRIFTED, NOT_CHECKED... as of the last drift detection, when one ran. */
   readonly drift?: string;
   readonly outputs: Readonly<Record<string, string>>;
+  /** Deployed, but the config no longer has it (a removed feature): `deploy --prune` deletes it. */
+  readonly removedFromConfig?: true;
 }
 
 export interface StatusResult {
@@ -38,7 +40,7 @@ export interface StatusResult {
 
 /** `spec3 status <stage>`: every stack of the stage by phase, read from CloudFormation (no synth). */
 export async function run(options: StatusOptions, ctx: Context): Promise<StatusResult> {
-  const loaded = await loadConfig({ cwd: ctx.cwd, config: options.config });
+  const loaded = await loadConfig({ cwd: ctx.cwd, config: options.config, io: ctx.io });
   const stage = resolveStage(loaded.config, options.stage, loaded.name);
   const { aws } = await connectStage(stage, options.aws ?? {}, ctx);
   const planned = new Set(stackKindsOf({ stage, functions: loaded.config.functions, features: loaded.config.features }));
@@ -56,6 +58,7 @@ export async function run(options: StatusOptions, ctx: Context): Promise<StatusR
             terminationProtection: s.terminationProtection,
             ...(s.driftStatus && s.driftStatus !== 'NOT_CHECKED' ? { drift: s.driftStatus } : {}),
             outputs: s.outputs,
+            ...(planned.has(kind) ? {} : { removedFromConfig: true as const }),
           }
         : { name, status: 'NOT_DEPLOYED', outputs: {} };
       return { phase, report };

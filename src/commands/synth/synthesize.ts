@@ -9,6 +9,8 @@ import { Spec3Error } from '../../errors.js';
 import type { PlannedPhase } from '../../stack/plan.js';
 import { bundleFunctions } from './bundle.js';
 import { checkServiceSource, checkSources } from './check-sources.js';
+import { checkLambdaEnvironments } from './lambda-environment.js';
+import { functionName } from '../../stack/naming.js';
 
 export interface SynthesizeOptions {
   readonly stage: string;
@@ -52,7 +54,7 @@ async function prepareOutDir(outDir: string): Promise<void> {
  * The shared first half of synth, list, deploy and diff.
  */
 export async function synthesize(options: SynthesizeOptions, ctx: Pick<Context, 'cwd' | 'io'>): Promise<Synthesized> {
-  const loaded = options.loaded ?? (await loadConfig({ cwd: ctx.cwd, config: options.config }));
+  const loaded = options.loaded ?? (await loadConfig({ cwd: ctx.cwd, config: options.config, io: ctx.io }));
   const { config, dir } = loaded;
   const stage = resolveStage(config, options.stage, loaded.name);
   const functions = resolveFunctions(config, stage);
@@ -122,6 +124,12 @@ export async function synthesize(options: SynthesizeOptions, ctx: Pick<Context, 
       throw asPhaseError(error);
     }
     checkPhases(assembly);
+    checkLambdaEnvironments(
+      assembly.stacks.map((s) => ({ name: s.stackName, account: s.environment.account, region: s.environment.region, template: s.template as object })),
+      functions,
+      (fn) => functionName({ project: stage.project, stage: stage.name }, fn),
+      shownFile,
+    );
     return { loaded, stage, outDir, phases: planFromAssembly(assembly) };
   } finally {
     if (scratch) await rm(scratch, { recursive: true, force: true });

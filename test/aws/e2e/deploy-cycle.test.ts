@@ -46,7 +46,7 @@ describe('deploy cycle on the local AWS', () => {
   });
 
   it('refuses to deploy before the account is bootstrapped', async () => {
-    const r = await run('deploy', 'dev', '--phase', 'foundation');
+    const r = await run('deploy', 'dev', '--yes', '--phase', 'foundation');
     expect(r.exitCode, r.all).toBe(1);
     expect(r.stderr).toContain('account 123456789012, region us-east-1 is not bootstrapped');
     expect(r.stderr).toContain('spec3 bootstrap dev');
@@ -65,7 +65,7 @@ describe('deploy cycle on the local AWS', () => {
   });
 
   it('refuses the app phase before foundation, naming the missing phase', async () => {
-    const r = await run('deploy', 'dev', '--phase', 'app');
+    const r = await run('deploy', 'dev', '--yes', '--phase', 'app');
     expect(r.exitCode, r.all).toBe(1);
     expect(r.stderr).toContain('Phase app needs phase foundation deployed first; not deployed: demo-dev-network (not created)');
     expect(r.stderr).toContain('spec3 deploy dev --phase foundation');
@@ -73,7 +73,7 @@ describe('deploy cycle on the local AWS', () => {
   });
 
   it('deploys the foundation: bucket, table, queues and published SSM values exist', async () => {
-    const r = await run('deploy', 'dev', '--phase', 'foundation', '--json');
+    const r = await run('deploy', 'dev', '--yes', '--phase', 'foundation', '--json');
     expect(r.exitCode, r.all).toBe(0);
     expect(statuses(json<Deploy>(r.stdout))).toEqual({ network: 'created', security: 'created', storage: 'created', messaging: 'created' });
     const bucket = (await client(SSMClient).send(new GetParameterCommand({ Name: '/spec3/demo/dev/storage/bucket-name' }))).Parameter?.Value;
@@ -88,13 +88,13 @@ describe('deploy cycle on the local AWS', () => {
   });
 
   it('deploys the app and integrations phases: functions exist with the configured settings', async () => {
-    const app = await run('deploy', 'dev', '--phase', 'app', '--json');
+    const app = await run('deploy', 'dev', '--yes', '--phase', 'app', '--json');
     expect(app.exitCode, app.all).toBe(0);
     expect(statuses(json<Deploy>(app.stdout))).toEqual({ compute: 'created', api: 'created', monitoring: 'created' });
     const fn = await client(LambdaClient).send(new GetFunctionConfigurationCommand({ FunctionName: 'demo-dev-api' }));
     expect(fn.Runtime).toBe('python3.13');
     expect(fn.Environment?.Variables?.STAGE).toBe('dev');
-    const integrations = await run('deploy', 'dev', '--phase', 'integrations', '--json');
+    const integrations = await run('deploy', 'dev', '--yes', '--phase', 'integrations', '--json');
     expect(integrations.exitCode, integrations.all).toBe(0);
     expect(statuses(json<Deploy>(integrations.stdout))).toEqual({ integrations: 'created' });
     const outputs = JSON.parse(await readFile(path.join(dir, '.spec3', 'dev', 'outputs.json'), 'utf8')) as Record<string, object>;
@@ -116,7 +116,7 @@ describe('deploy cycle on the local AWS', () => {
 
   it('skips every stack on a redeploy without changes, creating no change set', async () => {
     const before = await client(CloudFormationClient).send(new DescribeStacksCommand({ StackName: 'demo-dev-compute' }));
-    const r = await run('deploy', 'dev', '--json');
+    const r = await run('deploy', 'dev', '--yes', '--json');
     expect(r.exitCode, r.all).toBe(0);
     expect(new Set(Object.values(statuses(json<Deploy>(r.stdout))))).toEqual(new Set(['skipped']));
     const after = await client(CloudFormationClient).send(new DescribeStacksCommand({ StackName: 'demo-dev-compute' }));
@@ -127,7 +127,7 @@ describe('deploy cycle on the local AWS', () => {
     const config = await editConfig(dir, (c) => {
       c.functions[0]!.memory = 512;
     });
-    const r = await run('deploy', 'dev', '--json');
+    const r = await run('deploy', 'dev', '--yes', '--json');
     expect(r.exitCode, r.all).toBe(0);
     const changed = Object.entries(statuses(json<Deploy>(r.stdout))).filter(([, s]) => s !== 'skipped');
     expect(changed).toEqual([['compute', 'updated']]);

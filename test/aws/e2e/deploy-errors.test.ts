@@ -42,7 +42,7 @@ describe('deploy and destroy errors on the local AWS', () => {
       c.stages.dev!.account = '111111111111';
     });
     // The account is not bootstrapped either: the wrong account must still be what is reported.
-    const deploy = await run('deploy', 'dev');
+    const deploy = await run('deploy', 'dev', '--yes');
     expect(deploy.exitCode, deploy.all).toBe(1);
     expect(deploy.stderr).toContain('Stage dev belongs to account 111111111111, but the credentials are for account 123456789012');
     expect(deploy.stderr).toContain('Nothing was changed.');
@@ -61,7 +61,7 @@ describe('deploy and destroy errors on the local AWS', () => {
     const taken = `/spec3/${project}/dev/messaging/work-queue-url`;
     await client(SSMClient).send(new PutParameterCommand({ Name: taken, Type: 'String', Value: 'taken' }));
 
-    const failed = await run('deploy', 'dev', '--phase', 'foundation');
+    const failed = await run('deploy', 'dev', '--yes', '--phase', 'foundation');
     expect(failed.exitCode, failed.all).toBe(1);
     expect(failed.stderr).toContain(`${project}-dev-messaging failed: ROLLBACK_COMPLETE`);
     expect(failed.stderr).toMatch(/Outworkqueueurl\w* \(AWS::SSM::Parameter\): The parameter already exists/);
@@ -85,7 +85,7 @@ describe('deploy and destroy errors on the local AWS', () => {
     expect(await published('dev', 'messaging/work-queue-url')).toBe('taken');
 
     await client(SSMClient).send(new DeleteParameterCommand({ Name: taken }));
-    const retried = await run('deploy', 'dev', '--phase', 'foundation', '--json');
+    const retried = await run('deploy', 'dev', '--yes', '--phase', 'foundation', '--json');
     expect(retried.exitCode, retried.all).toBe(0);
     const [foundation] = (JSON.parse(retried.stdout) as { phases: { stacks: { name: string; status: string }[] }[] }).phases;
     expect(Object.fromEntries(foundation!.stacks.map((s) => [s.name.replace(`${project}-dev-`, ''), s.status]))).toEqual({
@@ -102,7 +102,7 @@ describe('deploy and destroy errors on the local AWS', () => {
   it('a protected stage: destroy refused without --allow-protected; with it and the stage name typed, deleted', async () => {
     // prod is protected by the presets: "protected" in the config and termination protection on every stack.
     await bootstrap('prod');
-    const deployed = await run('deploy', 'prod', '--phase', 'foundation');
+    const deployed = await run('deploy', 'prod', '--yes', '--phase', 'foundation');
     expect(deployed.exitCode, deployed.all).toBe(0);
     const names = Object.keys(await stackStates('prod')).map((s) => `${project}-prod-${s}`);
     // network, security, storage, messaging, and the WAF's edge stack (prod asks for WAF).

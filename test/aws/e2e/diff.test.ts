@@ -69,7 +69,7 @@ describe('diff on the local AWS', () => {
 
   it('after `deploy dev`: no differences, exit 0', async () => {
     expect((await run('bootstrap', 'dev')).exitCode).toBe(0);
-    const deploy = await run('deploy', 'dev');
+    const deploy = await run('deploy', 'dev', '--yes');
     expect(deploy.exitCode, deploy.all).toBe(0);
     const r = await run('diff', 'dev');
     expect(r.exitCode, r.all).toBe(0);

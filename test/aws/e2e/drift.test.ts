@@ -44,7 +44,7 @@ describe('drift on the local AWS', () => {
     env = awsEnv(local.endpoint());
     parent = await mkdtemp(path.join(os.tmpdir(), 'spec3-drift-'));
     dir = await initProject(parent);
-    for (const args of [['bootstrap', 'dev'], ['deploy', 'dev']]) {
+    for (const args of [['bootstrap', 'dev'], ['deploy', 'dev', '--yes']]) {
       const r = await spec3(args, dir, env);
       expect(r.exitCode, r.all).toBe(0);
     }

@@ -73,7 +73,7 @@ describe('deploy under faults', () => {
 
   it('a: a full deploy under 20 % throttling and 5 % 5xx on every call completes with the same end state', async () => {
     await startProxy({ seed: 20, rates: { throttle: 0.2, error500: 0.025, error503: 0.025 } });
-    const r = await proxied('deploy', 'dev');
+    const r = await proxied('deploy', 'dev', '--yes');
     expect(r.exitCode, r.all).toBe(0);
     await expectStageDeployed();
     summary('a throttling 20 % + 5xx 5 %', true);
@@ -89,7 +89,7 @@ describe('deploy under faults', () => {
         { operation: 'DescribeStackEvents', kind: 'drop', nth: 14, count: 3, afterForward: true },
       ],
     });
-    const r = await proxied('deploy', 'dev');
+    const r = await proxied('deploy', 'dev', '--yes');
     expect(r.exitCode, r.all).toBe(0);
     await expectStageDeployed();
     summary('b dropped connections while waiting', true);
@@ -100,7 +100,7 @@ describe('deploy under faults', () => {
     it(`c: ${operation} fails (500 on every attempt of the first call): the stack's true state, exit 1; a re-run completes`, async () => {
       // Every attempt (8) of the storage stack's first call fails; the other stacks' calls go through.
       await startProxy({ rules: [{ operation, kind: '500', match: `StackName=${project}-dev-storage`, count: 8 }] });
-      const r = await proxied('deploy', 'dev');
+      const r = await proxied('deploy', 'dev', '--yes');
       expect(r.exitCode, r.all).toBe(1);
       expect(r.stderr).toContain(`${project}-dev-storage: ${operation} failed: InternalFailure: An internal error occurred`);
       const states = await stackStates();
@@ -115,7 +115,7 @@ describe('deploy under faults', () => {
       expect(Object.keys(states).filter((s) => ['compute', 'api', 'monitoring', 'integrations'].includes(s))).toEqual([]);
       summary(`c ${operation} 500 x8`, true);
 
-      const again = await direct('deploy', 'dev');
+      const again = await direct('deploy', 'dev', '--yes');
       expect(again.exitCode, again.all).toBe(0);
       await expectStageDeployed();
     });
@@ -123,7 +123,7 @@ describe('deploy under faults', () => {
 
   it('c: the answer to ExecuteChangeSet is lost after CloudFormation took it: the retry does not fail the deploy', async () => {
     await startProxy({ rules: [{ operation: 'ExecuteChangeSet', kind: 'drop', nth: 1, afterForward: true }] });
-    const r = await proxied('deploy', 'dev');
+    const r = await proxied('deploy', 'dev', '--yes');
     expect(r.exitCode, r.all).toBe(0);
     await expectStageDeployed();
     summary('c ExecuteChangeSet answer lost', true);
@@ -151,7 +151,7 @@ describe('deploy under faults', () => {
   it('d: Ctrl-C in the middle of a phase: no new stack starts, the report says what CloudFormation still does, exit 130; a re-run finishes', async () => {
     // Slow polls keep the phase running long enough to be interrupted in its middle.
     await startProxy({ rates: { slow: 1, only: ['DescribeStacks', 'DescribeStackEvents', 'DescribeChangeSet'] }, slowMs: 400 });
-    const { proc, seen } = start(['deploy', 'dev'], faultEnv());
+    const { proc, seen } = start(['deploy', 'dev', '--yes'], faultEnv());
     await seen('new stack');
     proc.kill('SIGINT');
     const r = await proc;
@@ -167,16 +167,16 @@ describe('deploy under faults', () => {
     expect(await lockValue()).toBeUndefined();
     summary(`d Ctrl-C after ${started.join(', ')} started; states ${JSON.stringify(states)}`, true);
 
-    const again = await direct('deploy', 'dev');
+    const again = await direct('deploy', 'dev', '--yes');
     expect(again.exitCode, again.all).toBe(0);
     await expectStageDeployed();
   });
 
   it('e: two deploys of one stage at once: the second is refused naming the holder, the first completes alone', async () => {
     await startProxy({ rates: { slow: 1, only: ['DescribeStacks', 'DescribeStackEvents'] }, slowMs: 200 });
-    const first = start(['deploy', 'dev'], faultEnv());
+    const first = start(['deploy', 'dev', '--yes'], faultEnv());
     await first.seen('Phase foundation');
-    const second = await direct('deploy', 'dev');
+    const second = await direct('deploy', 'dev', '--yes');
     if (second.exitCode !== 1) first.proc.kill('SIGKILL');
     expect(second.exitCode, `${second.all}\n--- first:\n${(await first.proc).all}`).toBe(1);
     expect(second.stderr).toMatch(
@@ -192,7 +192,7 @@ describe('deploy under faults', () => {
   });
 
   it('f: a stack left DELETE_FAILED: deploy stops with the named error and the recovery step', async () => {
-    const deployed = await direct('deploy', 'dev', '--phase', 'foundation');
+    const deployed = await direct('deploy', 'dev', '--yes', '--phase', 'foundation');
     expect(deployed.exitCode, deployed.all).toBe(0);
     // Removed behind CloudFormation's back: the local AWS then fails to delete the stack that owns it.
     await client(SSMClient).send(new DeleteParameterCommand({ Name: `/spec3/${project}/dev/messaging/work-queue-url` }));
@@ -201,7 +201,7 @@ describe('deploy under faults', () => {
     expect((await stackStates()).messaging).toBe('DELETE_FAILED');
 
     await startProxy({});
-    const r = await proxied('deploy', 'dev', '--phase', 'foundation');
+    const r = await proxied('deploy', 'dev', '--yes', '--phase', 'foundation');
     expect(r.exitCode, r.all).toBe(1);
     expect(r.stderr).toContain(`${project}-dev-messaging is DELETE_FAILED`);
     expect(r.stderr).toContain(`aws cloudformation delete-stack --stack-name ${project}-dev-messaging --retain-resources`);

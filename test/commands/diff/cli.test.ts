@@ -130,6 +130,6 @@ describe('spec3 diff (in-process)', () => {
     expect(r.code).toBe(0);
     for (const flag of ['--phase', '--stack', '--change-set', '--json', '--assembly', '--config', '--local', '--profile']) expect(r.out).toContain(flag);
     expect(r.out).toContain('Examples:');
-    expect(r.out).toContain('Exit codes: 0 no changes, 2 changes found, 1 error');
+    expect(r.out).toContain('Exit codes: 0 no changes, 2 changes found (or a stack removed from config), 1 error');
   });
 });

@@ -7,6 +7,7 @@ import {
   DescribeChangeSetCommand,
   DescribeStacksCommand,
   GetTemplateCommand,
+  ListStacksCommand,
   type DescribeChangeSetCommandOutput,
   type Stack,
 } from '@aws-sdk/client-cloudformation';
@@ -202,6 +203,9 @@ export interface DeployedFake {
 
 /** DescribeStacks / GetTemplate answers for the deployed stacks; any other name does not exist. */
 export function deployed(stacks: Record<string, DeployedFake>): void {
+  cfn.on(ListStacksCommand).resolves({
+    StackSummaries: Object.entries(stacks).map(([StackName, s]) => ({ StackName, StackStatus: (s.status ?? 'CREATE_COMPLETE') as never, CreationTime: new Date('2026-11-01T10:00:00.000Z') })),
+  });
   cfn.on(DescribeStacksCommand).callsFake((input: { StackName: string }) => {
     const s = stacks[input.StackName];
     if (!s) {
@@ -301,6 +305,7 @@ export function resetAws(): void {
   sts.reset();
   assumeRole.reset();
   sts.on(GetCallerIdentityCommand).resolves({ Account: ACCOUNT, Arn: `arn:aws:iam::${ACCOUNT}:user/ci`, UserId: 'AIDAEXAMPLE' });
+  cfn.on(ListStacksCommand).resolves({ StackSummaries: [] });
   // Each role gets its own keys, so a test can tell which credentials signed a call.
   assumeRole.on(AssumeRoleCommand).callsFake((input: { RoleArn: string; RoleSessionName: string }) => ({
     Credentials: {
