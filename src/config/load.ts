@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { z } from 'zod';
 import { Spec3Error } from '../errors.js';
@@ -168,14 +168,55 @@ export function parseConfig(text: string, file: string = CONFIG_FILE): Spec3Conf
   return parsed.data;
 }
 
+/** A config is a few kilobytes; anything this large is not one (and is not read into memory). */
+export const MAX_CONFIG_BYTES = 1024 * 1024;
+
 /** Reads `spec3.config.json` from `cwd`, or the file `config` names (relative to `cwd`). */
 export async function loadConfig(options: { readonly cwd: string; readonly config?: string }): Promise<LoadedConfig> {
   const file = path.resolve(options.cwd, options.config ?? CONFIG_FILE);
-  let text: string;
+  const relative = path.relative(options.cwd, file);
+  const name = relative.startsWith('..') ? file : relative;
+  const text = await readConfigText(file, name, options);
+  return { config: parseConfig(text, name), file, dir: path.dirname(file), name };
+}
+
+/**
+ * The config file's text. Looked at before it is read: a directory, a FIFO (which would block
+ * the read for ever), a device such as /dev/zero (which never ends) or a huge file are refused
+ * by name, as is a file that cannot be read.
+ */
+async function readConfigText(file: string, name: string, options: { readonly cwd: string; readonly config?: string }): Promise<string> {
+  const given = options.config !== undefined ? `--config ${options.config}` : name;
+  const fix = options.config !== undefined ? 'Pass --config the path of the project\'s spec3.config.json' : 'Run spec3 from your project directory, or pass --config <file>';
   try {
-    text = await readFile(file, 'utf8');
+    const info = await stat(file);
+    if (info.isDirectory()) {
+      throw new Spec3Error('CONFIG_NOT_A_FILE', `${given}: ${file} is a directory, not a config file.`, `${fix} (e.g. --config ${path.join(name, CONFIG_FILE)}).`);
+    }
+    if (!info.isFile()) {
+      throw new Spec3Error(
+        'CONFIG_NOT_A_FILE',
+        `${given}: ${file} is not a regular file (a pipe, socket or device), so it is not read.`,
+        `${fix}; spec3 reads the config from a regular file.`,
+      );
+    }
+    if (info.size > MAX_CONFIG_BYTES) {
+      throw new Spec3Error(
+        'CONFIG_TOO_LARGE',
+        `${given}: ${file} is ${(info.size / 1024 / 1024).toFixed(1)} MB; a spec3 config is at most 1 MB, so this is not one.`,
+        `${fix}; \`spec3 init\` writes a fresh config.`,
+      );
+    }
+    const text = await readFile(file, 'utf8');
+    // Grown between the look and the read (or a file whose size the file system does not know).
+    if (Buffer.byteLength(text) > MAX_CONFIG_BYTES) {
+      throw new Spec3Error('CONFIG_TOO_LARGE', `${given}: ${file} is larger than 1 MB; a spec3 config is at most 1 MB, so this is not one.`, `${fix}.`);
+    }
+    return text;
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
+    if (error instanceof Spec3Error) throw error;
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'ENOTDIR') {
       if (options.config !== undefined && path.resolve(options.cwd, options.config) !== path.resolve(options.cwd, CONFIG_FILE)) {
         throw new Spec3Error(
           'CONFIG_NOT_FOUND',
@@ -189,9 +230,19 @@ export async function loadConfig(options: { readonly cwd: string; readonly confi
         'Run spec3 from your project directory, pass --config <file>, or create a project with `spec3 init`.',
       );
     }
-    throw error;
+    if (code === 'EACCES' || code === 'EPERM') {
+      throw new Spec3Error(
+        'CONFIG_UNREADABLE',
+        `${given}: ${file} cannot be read: permission denied.`,
+        `Give your user read access, e.g. \`chmod u+r ${file}\`, or run spec3 as the file's owner.`,
+        { cause: error },
+      );
+    }
+    throw new Spec3Error(
+      'CONFIG_UNREADABLE',
+      `${given}: ${file} cannot be read: ${(error as Error).message}`,
+      `${fix}.`,
+      { cause: error },
+    );
   }
-  const relative = path.relative(options.cwd, file);
-  const name = relative.startsWith('..') ? file : relative;
-  return { config: parseConfig(text, name), file, dir: path.dirname(file), name };
 }

@@ -1,5 +1,5 @@
 import path from 'node:path';
-import type { AwsFlags } from '../../aws/access.js';
+import { withSignal, type AwsFlags } from '../../aws/access.js';
 import { emptyBucket } from '../../aws/buckets.js';
 import type { AwsClients } from '../../aws/clients.js';
 import { deleteStack, listStackResources } from '../../aws/cfn/delete-stack.js';
@@ -130,7 +130,7 @@ export async function run(options: DestroyOptions, ctx: Context): Promise<Destro
   const phase = parsePhase(options.phase);
   const loaded = await loadConfig({ cwd: ctx.cwd, config: options.config });
   const stage = resolveStage(loaded.config, options.stage, loaded.name);
-  const { aws, emulated, identity } = await connectStage(stage, options.aws ?? {}, ctx);
+  const { aws, emulated, identity } = await connectStage(stage, withSignal(options.aws, options.signal), ctx);
   const existing = await deployedStacks(aws, stage);
   if (phase) assertNoLaterPhase(phase, existing, stage.name);
   const chosen = existing.filter((s) => !phase || s.phase === phase);

@@ -155,8 +155,9 @@ describe('deployStack', () => {
     cfn.on(ExecuteChangeSetCommand).rejects(Object.assign(new Error('An internal error occurred'), { name: 'InternalFailure' }));
     cfn.on(DescribeChangeSetCommand).resolves({ Status: 'CREATE_COMPLETE', ExecutionStatus: 'AVAILABLE', CreationTime: created, Changes: [] });
     cfn.on(DescribeStacksCommand).resolves({ Stacks: [stack('REVIEW_IN_PROGRESS')] });
+    // InternalFailure is a fault of the service: named as such, with the stack's state.
     await expect(deployStack(aws, input, undefined, hooks)).rejects.toMatchObject({
-      code: 'STACK_CALL_FAILED',
+      code: 'AWS_UNAVAILABLE',
       message: `${name}: ExecuteChangeSet failed: InternalFailure: An internal error occurred\n  CloudFormation reports ${name} as REVIEW_IN_PROGRESS: the change set was not executed and none of its resources exist yet.`,
     });
   });
@@ -165,7 +166,7 @@ describe('deployStack', () => {
     cfn.on(CreateChangeSetCommand).rejects(Object.assign(new Error('Service is unavailable'), { name: 'ServiceUnavailable' }));
     cfn.on(DescribeStacksCommand).resolves({ Stacks: [stack('UPDATE_COMPLETE')] });
     await expect(deployStack(aws, input, toDeployed(stack('UPDATE_COMPLETE')), hooks)).rejects.toMatchObject({
-      code: 'STACK_CALL_FAILED',
+      code: 'AWS_UNAVAILABLE',
       message: expect.stringContaining(`CloudFormation reports ${name} as UPDATE_COMPLETE: the change set was not executed, so the stack is as it was.`),
     });
   });
