@@ -141,6 +141,12 @@ export function describeAwsError(error: unknown): string {
   if (/XML parse error|Deserialization error|mismatched tag/i.test(message)) {
     return `the endpoint answered with something that is not an AWS response (HTTP ${e.$metadata?.httpStatusCode ?? '?'}); the call is probably not implemented there`;
   }
+  // The HTTP handler's own wording names itself and its settings; say what happened instead.
+  const ms = /(\d+) ms/.exec(message)?.[1];
+  if (e?.name === 'TimeoutError' && ms) {
+    const limit = `${Number(ms) / 1000} s`;
+    return /establish a connection/.test(message) ? `TimeoutError: no connection within ${limit}` : `TimeoutError: no answer within ${limit}`;
+  }
   return `${awsErrorName(error)}: ${message}`;
 }
 
@@ -222,7 +228,7 @@ export function toAwsCallError(error: unknown, site: CallSite): Spec3Error {
         kind,
         site,
         error,
-        `Could not reach ${where} for ${call}${tries}: ${timedOut ? `no answer in time (${awsMessage(error)})` : `${name}: ${awsMessage(error)}`}`,
+        `Could not reach ${where} for ${call}${tries}: ${timedOut ? describeAwsError(error) : `${name}: ${awsMessage(error)}`}`,
         site.endpoint
           ? `Check that ${site.endpoint} is up (\`spec3 local status\` for the local AWS); on a slow connection, allow more time with SPEC3_CALL_TIMEOUT=120.`
           : 'Check the network connection (and HTTPS_PROXY, if one is needed); on a slow connection, allow more time with SPEC3_CALL_TIMEOUT=120.',
