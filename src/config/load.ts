@@ -186,8 +186,10 @@ export async function loadConfig(options: { readonly cwd: string; readonly confi
  * by name, as is a file that cannot be read.
  */
 async function readConfigText(file: string, name: string, options: { readonly cwd: string; readonly config?: string }): Promise<string> {
-  const given = options.config !== undefined ? `--config ${options.config}` : name;
-  const fix = options.config !== undefined ? 'Pass --config the path of the project\'s spec3.config.json' : 'Run spec3 from your project directory, or pass --config <file>';
+  // A --config naming the default file is no different from leaving it out.
+  const flag = options.config !== undefined && path.resolve(options.cwd, options.config) !== path.resolve(options.cwd, CONFIG_FILE);
+  const given = flag ? `--config ${options.config}` : name;
+  const fix = flag ? "Pass --config the path of the project's spec3.config.json" : 'Run spec3 from your project directory, or pass --config <file>';
   try {
     const info = await stat(file);
     if (info.isDirectory()) {
@@ -217,7 +219,7 @@ async function readConfigText(file: string, name: string, options: { readonly cw
     if (error instanceof Spec3Error) throw error;
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'ENOENT' || code === 'ENOTDIR') {
-      if (options.config !== undefined && path.resolve(options.cwd, options.config) !== path.resolve(options.cwd, CONFIG_FILE)) {
+      if (flag) {
         throw new Spec3Error(
           'CONFIG_NOT_FOUND',
           `--config ${options.config}: no such file (looked for ${file}).`,
