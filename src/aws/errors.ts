@@ -181,7 +181,7 @@ export function toAwsCallError(error: unknown, site: CallSite): Spec3Error {
         site,
         error,
         `Access denied: ${call} was refused${principal ? ` for ${principal}` : ''}${resource ? ` on ${resource}` : ''}: ${awsMessage(error)}${requestId}`,
-        `Grant ${principal ?? 'these credentials'} the IAM permission ${action}${resource ? ` on ${resource}` : ''}, or run with credentials that have it (--profile <name>). \`aws sts get-caller-identity${profile}\` shows who the credentials are.`,
+        `Grant ${principal ?? 'these credentials'} the IAM permission ${action}${resource ? ` on ${resource}` : ''}, or run with credentials that have it (--profile). \`aws sts get-caller-identity${profile}\` shows who the credentials are.`,
       );
     }
     case 'credentials-expired':
@@ -202,7 +202,7 @@ export function toAwsCallError(error: unknown, site: CallSite): Spec3Error {
         `No valid AWS credentials for ${call}: ${name}: ${awsMessage(error)}`,
         site.profile
           ? `Check profile ${site.profile}: \`aws sts get-caller-identity --profile ${site.profile}\`; for an SSO profile, \`aws sso login --profile ${site.profile}\`.`
-          : 'Configure credentials with `aws configure` (or `aws sso login --profile <name>` and pass --profile <name>); `aws sts get-caller-identity` shows what is found.',
+          : 'Configure credentials with `aws configure`, or pass --profile with a profile of ~/.aws/config; `aws sts get-caller-identity` shows what is found.',
       );
     case 'throttled':
       return new AwsCallError(

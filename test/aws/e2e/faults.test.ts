@@ -114,7 +114,7 @@ describe('deploy under faults', () => {
       }
       // Nothing of a later phase was started.
       expect(Object.keys(states).filter((s) => ['compute', 'api', 'monitoring', 'integrations'].includes(s))).toEqual([]);
-      summary(`c ${operation} 500 x8`, true);
+      summary(`c ${operation} 500 x4 (2 attempts x 2 calls)`, true);
 
       const again = await direct('deploy', 'dev');
       expect(again.exitCode, again.all).toBe(0);
