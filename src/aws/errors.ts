@@ -108,10 +108,14 @@ const NO_CREDENTIALS = /^(CredentialsProviderError|InvalidClientTokenId|Unrecogn
 const SERVER = /^(InternalFailure|InternalError|InternalServerError|InternalServiceError|InternalException|ServiceUnavailable|ServiceUnavailableException|Unavailable)$/;
 const NETWORK = /^(ECONNREFUSED|ECONNRESET|ENOTFOUND|EAI_AGAIN|ETIMEDOUT|EHOSTUNREACH|ENETUNREACH|EPIPE|ECONNABORTED|TimeoutError|RequestTimeout|RequestTimeoutException)$/;
 
+const NOT_AWS = /XML parse error|Deserialization error|mismatched tag/i;
+
 export function classifyAwsError(error: unknown): AwsErrorKind {
   const e = sdkError(error);
   const name = awsErrorName(error);
   const status = e?.$metadata?.httpStatusCode;
+  // An answer that is not AWS's (an emulator's HTML page for a call it lacks) fails the same way every time.
+  if (NOT_AWS.test(e?.message ?? '')) return 'failed';
   if (ACCESS_DENIED.test(name)) return 'access-denied';
   if (EXPIRED.test(name) || /security token included in the request is expired/i.test(e?.message ?? '')) return 'credentials-expired';
   if (NO_CREDENTIALS.test(name) || /Could not load credentials/i.test(e?.message ?? '')) return 'no-credentials';
@@ -138,7 +142,7 @@ export function isTransient(error: unknown): boolean {
 export function describeAwsError(error: unknown): string {
   const e = sdkError(error);
   const message = e?.message ?? String(error);
-  if (/XML parse error|Deserialization error|mismatched tag/i.test(message)) {
+  if (NOT_AWS.test(message)) {
     return `the endpoint answered with something that is not an AWS response (HTTP ${e.$metadata?.httpStatusCode ?? '?'}); the call is probably not implemented there`;
   }
   // The HTTP handler's own wording names itself and its settings; say what happened instead.
