@@ -1,5 +1,6 @@
 import { Spec3Error } from '../errors.js';
 import type { AwsOptions } from './clients.js';
+import { callTimeouts } from './timeouts.js';
 
 /** The AWS flags every command that talks to AWS accepts. */
 export interface AwsFlags {
@@ -12,6 +13,8 @@ export interface AwsFlags {
    */
   readonly local?: boolean;
   readonly maxAttempts?: number;
+  /** The run's interruption (Ctrl-C): cancels the calls in flight when it comes. */
+  readonly signal?: AbortSignal;
 }
 
 /**
@@ -74,6 +77,8 @@ export async function resolveAwsAccess(flags: AwsFlags, env: Env, region: string
     options: {
       region,
       maxAttempts,
+      timeouts: callTimeouts(env),
+      ...(flags.signal ? { signal: flags.signal } : {}),
       ...(flags.profile ? { profile: flags.profile } : {}),
       ...(endpoint ? { endpoint } : {}),
       ...(credentials ? { credentials } : {}),
@@ -117,4 +122,9 @@ function checkEndpoint(endpoint: string): void {
       'Pass e.g. --endpoint http://localhost:4566.',
     );
   }
+}
+
+/** A command's AWS flags with the run's interruption, so that Ctrl-C reaches the calls in flight. */
+export function withSignal(flags: AwsFlags | undefined, signal: AbortSignal | undefined): AwsFlags {
+  return { ...flags, ...(signal ? { signal } : {}) };
 }

@@ -50,13 +50,10 @@ class SharedAws implements IAws {
   async ecrClient(options: ClientOptions) {
     const clients = this.as(options);
     const { ECRClient, DescribeImagesCommand, DescribeRepositoriesCommand, GetAuthorizationTokenCommand } = await import('@aws-sdk/client-ecr');
-    const client = new ECRClient({
-      region: options.region ?? clients.region,
-      ...(clients.options.endpoint ? { endpoint: clients.options.endpoint } : {}),
-      maxAttempts: clients.options.maxAttempts,
-      retryMode: 'adaptive',
-      credentials: () => clients.credentials(),
-    });
+    const client = clients.guarded(
+      'ECR',
+      new ECRClient({ ...clients.clientConfig(), region: options.region ?? clients.region, credentials: () => clients.credentials() }),
+    );
     return {
       describeImages: (input: never) => client.send(new DescribeImagesCommand(input)),
       describeRepositories: (input: never) => client.send(new DescribeRepositoriesCommand(input)),

@@ -4,7 +4,9 @@ import type { S3Client } from '@aws-sdk/client-s3';
 import { SSMClient } from '@aws-sdk/client-ssm';
 import { STSClient } from '@aws-sdk/client-sts';
 import { fromNodeProviderChain, fromTemporaryCredentials } from '@aws-sdk/credential-providers';
-import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types';
+import type { AwsCredentialIdentity, AwsCredentialIdentityProvider, NodeHttpHandlerOptions } from '@smithy/types';
+import { toAwsCallError } from './errors.js';
+import { DEFAULT_TIMEOUTS, type CallTimeouts } from './timeouts.js';
 
 /** How spec3 reaches AWS (or a local emulator); resolved once per command from flags and env. */
 export interface AwsOptions {
@@ -16,6 +18,13 @@ export interface AwsOptions {
   readonly maxAttempts: number;
   /** Explicit credentials, e.g. the emulator's dummy keys; otherwise the default provider chain. */
   readonly credentials?: AwsCredentialIdentity;
+  /** Per attempt of a call: connecting, and the whole request (default 5 s and 60 s). */
+  readonly timeouts?: CallTimeouts;
+  /**
+   * Aborted on Ctrl-C: calls in flight at that moment are cancelled. Calls started afterwards (the
+   * clean-up of an interrupted run: deleting change sets, releasing the lock) are not.
+   */
+  readonly signal?: AbortSignal;
 }
 
 type ClientConfig = {
@@ -24,6 +33,7 @@ type ClientConfig = {
   maxAttempts: number;
   retryMode: 'adaptive';
   credentials: AwsCredentialIdentity | AwsCredentialIdentityProvider;
+  requestHandler: NodeHttpHandlerOptions;
 };
 
 /**
@@ -46,6 +56,7 @@ export class AwsClients {
       maxAttempts: options.maxAttempts,
       retryMode: 'adaptive',
       credentials: credentials ?? options.credentials ?? fromNodeProviderChain({ profile: options.profile }),
+      requestHandler: requestHandler(options.timeouts ?? DEFAULT_TIMEOUTS),
     };
   }
 
@@ -54,15 +65,15 @@ export class AwsClients {
   }
 
   cloudFormation(): CloudFormationClient {
-    return this.client('cfn', () => new CloudFormationClient(this.config));
+    return this.client('cfn', () => this.guarded('CloudFormation', new CloudFormationClient(this.config)));
   }
 
   ssm(): SSMClient {
-    return this.client('ssm', () => new SSMClient(this.config));
+    return this.client('ssm', () => this.guarded('SSM', new SSMClient(this.config)));
   }
 
   sts(): STSClient {
-    return this.client('sts', () => new STSClient(this.config));
+    return this.client('sts', () => this.guarded('STS', new STSClient(this.config)));
   }
 
   /** Loaded on first use: only asset publishing and bucket emptying need S3, and its client is large. */
@@ -70,7 +81,7 @@ export class AwsClients {
     return this.client('s3', async () => {
       const { S3Client } = await import('@aws-sdk/client-s3');
       // Emulators serve buckets under the path, not as virtual hosts (`bucket.localhost` does not resolve).
-      return new S3Client({ ...this.config, forcePathStyle: Boolean(this.options.endpoint) });
+      return this.guarded('S3', new S3Client({ ...this.config, forcePathStyle: Boolean(this.options.endpoint) }));
     });
   }
 
@@ -78,8 +89,45 @@ export class AwsClients {
   dynamoDb(): Promise<DynamoDBClient> {
     return this.client('dynamodb', async () => {
       const { DynamoDBClient } = await import('@aws-sdk/client-dynamodb');
-      return new DynamoDBClient(this.config);
+      return this.guarded('DynamoDB', new DynamoDBClient(this.config));
     });
+  }
+
+  /**
+   * The settings every client of spec3 gets, for clients made elsewhere (cdk-assets' ECR client):
+   * region, endpoint, retries and timeouts. Pass the client to `guarded` too.
+   */
+  clientConfig(): Omit<ClientConfig, 'credentials'> {
+    const { credentials: _, ...rest } = this.config;
+    return rest;
+  }
+
+  /**
+   * Puts `client` behind the AWS error boundary and the run's interruption: every `send` gets the
+   * run's abort signal (when it is not aborted yet), and every error it throws leaves as a named
+   * Spec3Error (see errors.ts), whichever code called it. Done on `send` itself, the one door of an
+   * SDK client, so that no call site can forget it.
+   */
+  guarded<C extends { send: (...args: never[]) => Promise<unknown> }>(service: string, client: C): C {
+    const { signal, endpoint, region, profile } = this.options;
+    const site = { service, region, ...(endpoint ? { endpoint } : {}), ...(profile ? { profile } : {}) };
+    type Send = (command: { constructor: { name: string } }, options?: unknown, cb?: unknown) => Promise<unknown>;
+    // Looked up on each call, not bound once: test fakes (aws-sdk-client-mock) replace the prototype's send.
+    const send = (): Send => (Object.getPrototypeOf(client) as { send: Send }).send;
+    const guardedSend: Send = (command, options, cb) => {
+      if (typeof options === 'function' || cb !== undefined) return send().call(client, command, options, cb);
+      const withSignal =
+        signal && !signal.aborted && !(options as { abortSignal?: unknown } | undefined)?.abortSignal
+          ? { ...(options as object | undefined), abortSignal: signal }
+          : options;
+      const operation = command.constructor.name.replace(/Command$/, '');
+      // Awaited inside: a fake may answer with a plain value, and a send that throws at once is caught too.
+      return (async () => send().call(client, command, withSignal))().catch((error: unknown) => {
+        throw toAwsCallError(error, { ...site, operation });
+      });
+    };
+    Object.defineProperty(client, 'send', { value: guardedSend, configurable: true, writable: true });
+    return client;
   }
 
   /** Clients acting as `roleArn`, all sharing one set of temporary credentials (renewed before they expire). */
@@ -89,7 +137,11 @@ export class AwsClients {
       const credentials = fromTemporaryCredentials({
         params: { RoleArn: roleArn, RoleSessionName: sessionName, DurationSeconds: 3600 },
         masterCredentials: this.config.credentials,
-        clientConfig: { region: this.region, ...(this.options.endpoint ? { endpoint: this.options.endpoint } : {}) },
+        clientConfig: {
+          region: this.region,
+          ...(this.options.endpoint ? { endpoint: this.options.endpoint } : {}),
+          requestHandler: this.config.requestHandler,
+        },
       });
       return new AwsClients(this.options, shared(credentials), roleArn);
     });
@@ -109,6 +161,15 @@ export class AwsClients {
     }
     return client;
   }
+}
+
+/**
+ * The HTTP settings of every client: both timeouts, since without them a call that is never
+ * answered hangs the run. A timed-out attempt fails as a TimeoutError, which the SDK retries like
+ * a dropped connection. (The SDK builds each client's own handler from these.)
+ */
+function requestHandler(timeouts: CallTimeouts): NodeHttpHandlerOptions {
+  return { connectionTimeout: timeouts.connectMs, requestTimeout: timeouts.requestMs, throwOnRequestTimeout: true };
 }
 
 /** Renew temporary credentials this long before they expire. */

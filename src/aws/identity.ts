@@ -1,7 +1,7 @@
 import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 import { Spec3Error } from '../errors.js';
 import type { AwsClients } from './clients.js';
-import { describeAwsError } from './errors.js';
+import { AwsCallError, describeAwsError } from './errors.js';
 
 export interface Identity {
   readonly account: string;
@@ -14,6 +14,9 @@ export async function callerIdentity(aws: AwsClients): Promise<Identity> {
     const out = await aws.sts().send(new GetCallerIdentityCommand({}));
     return { account: out.Account ?? '', arn: out.Arn ?? '' };
   } catch (error) {
+    // Expired or missing credentials, an endpoint that is down: the boundary's named error says it best.
+    if (error instanceof AwsCallError && error.kind !== 'failed') throw error;
+    if (error instanceof Spec3Error && !(error instanceof AwsCallError)) throw error;
     throw new Spec3Error(
       'NO_CREDENTIALS',
       `Could not identify the AWS credentials: ${describeAwsError(error)}`,

@@ -20,6 +20,7 @@ export async function main(argv: readonly string[], terminal?: Partial<Terminal>
   // Known before parsing, so a bad flag or argument is reported as JSON too when --json is given.
   const options = argv.includes('--') ? argv.slice(0, argv.indexOf('--')) : argv;
   const state = { code: EXIT.ok as number, json: options.includes('--json') };
+  const verbose = options.includes('-v') || options.includes('--verbose');
   const program = buildProgram(t, state);
   try {
     await program.parseAsync([...argv], { from: 'user' });
@@ -35,10 +36,10 @@ export async function main(argv: readonly string[], terminal?: Partial<Terminal>
         error.message.replace(/^error: /, ''),
         `Run \`spec3 ${command ? `${command} ` : ''}--help\` for the arguments and flags it takes.`,
       );
-      reportError(t, usage, state.json);
+      reportError(t, usage, state.json, verbose);
       return EXIT.error;
     }
-    reportError(t, error, state.json);
+    reportError(t, error, state.json, verbose);
     return exitCodeFor(error);
   }
 }
@@ -56,12 +57,17 @@ const USAGE_CODES: Readonly<Record<string, string>> = {
   'commander.invalidArgument': 'INVALID_OPTION',
 };
 
-function reportError(t: Terminal, error: unknown, json: boolean): void {
+/**
+ * Prints a failure. A Spec3Error is a named failure (AWS and the file system included): its
+ * message and hint, and with -v what caused it. Anything else is a defect of spec3 itself, and
+ * says so; its stack trace is shown with -v only.
+ */
+function reportError(t: Terminal, error: unknown, json: boolean, verbose: boolean): void {
   if (json) {
     const body =
       error instanceof Spec3Error
         ? { error: { code: error.code, message: error.message, hint: error.hint } }
-        : { error: { code: 'INTERNAL', message: String((error as Error)?.stack ?? error) } };
+        : { error: { code: 'INTERNAL', message: String((verbose ? (error as Error)?.stack : undefined) ?? (error as Error)?.message ?? error) } };
     t.stdout.write(`${JSON.stringify(body, null, 2)}\n`);
     return;
   }
@@ -73,8 +79,23 @@ function reportError(t: Terminal, error: unknown, json: boolean): void {
   if (error instanceof Spec3Error) {
     t.stderr.write(`${red('✖')} ${error.message}\n`);
     if (error.hint) t.stderr.write(`  ${error.hint}\n`);
+    if (verbose) for (const line of causes(error)) t.stderr.write(`  caused by: ${line}\n`);
     return;
   }
-  t.stderr.write(`${red('✖')} Unexpected error: ${(error as Error)?.stack ?? String(error)}\n`);
-  t.stderr.write('  This is a bug in spec3; please report it with the output above.\n');
+  const detail = verbose ? ((error as Error)?.stack ?? String(error)) : ((error as Error)?.message ?? String(error));
+  t.stderr.write(`${red('✖')} Unexpected error: ${detail}\n`);
+  t.stderr.write(`  This is a bug in spec3; please report it with the output above${verbose ? '' : ' (run again with -v for the stack trace)'}.\n`);
+}
+
+/** The chain of causes of an error, one line each (with the AWS request id where there is one). */
+function causes(error: Error): string[] {
+  const lines: string[] = [];
+  let next: unknown = error.cause;
+  for (let depth = 0; next !== undefined && depth < 5; depth += 1) {
+    const e = next as Error & { $metadata?: { requestId?: string; httpStatusCode?: number } };
+    const meta = e?.$metadata?.requestId ? ` (HTTP ${e.$metadata.httpStatusCode ?? '?'}, request id ${e.$metadata.requestId})` : '';
+    lines.push(`${e?.name ?? 'Error'}: ${e?.message ?? String(e)}${meta}`);
+    next = e?.cause;
+  }
+  return lines;
 }

@@ -211,6 +211,9 @@ export function parseConfig(input: string, file: string = CONFIG_FILE): Spec3Con
   return parsed.data;
 }
 
+/** A config is a few kilobytes; anything this large is not one (and is not read into memory). */
+export const MAX_CONFIG_BYTES = 1024 * 1024;
+
 /** The nearest `spec3.config.json` in `dir` or a directory above it (as git finds `.git`), or undefined. */
 async function findUpwards(dir: string): Promise<string | undefined> {
   for (let at = dir; ; at = path.dirname(at)) {
@@ -239,23 +242,74 @@ export async function loadConfig(options: {
     );
   }
   const file = found ?? path.resolve(options.cwd, options.config!);
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
-      throw new Spec3Error(
-        'CONFIG_NOT_FOUND',
-        `--config ${options.config}: no such file (looked for ${file}).`,
-        'Fix the path given to --config (it is relative to the current directory), or leave it out to use the nearest spec3.config.json.',
-      );
-    }
-    throw error;
-  }
   const relative = path.relative(options.cwd, file);
   const name = relative.startsWith('..') ? file : relative;
+  const text = await readConfigText(file, name, options);
   if (found && path.dirname(found) !== path.resolve(options.cwd)) {
     options.io?.emit({ code: 'CONFIG_FILE', level: 'info', message: `Using ${file}`, data: { file } });
   }
   return { config: parseConfig(text, name), file, dir: path.dirname(file), name };
+}
+
+/**
+ * The config file's text. Looked at before it is read: a directory, a FIFO (which would block
+ * the read for ever), a device such as /dev/zero (which never ends) or a huge file are refused
+ * by name, as is a file that cannot be read.
+ */
+async function readConfigText(file: string, name: string, options: { readonly cwd: string; readonly config?: string }): Promise<string> {
+  const flag = options.config !== undefined;
+  const given = flag ? `--config ${options.config}` : name;
+  const fix = flag ? "Pass --config the path of the project's spec3.config.json" : 'Run spec3 from your project directory, or pass --config <file>';
+  try {
+    const info = await stat(file);
+    if (info.isDirectory()) {
+      throw new Spec3Error('CONFIG_NOT_A_FILE', `${given}: ${file} is a directory, not a config file.`, `${fix} (e.g. --config ${path.join(name, CONFIG_FILE)}).`);
+    }
+    if (!info.isFile()) {
+      throw new Spec3Error(
+        'CONFIG_NOT_A_FILE',
+        `${given}: ${file} is not a regular file (a pipe, socket or device), so it is not read.`,
+        `${fix}; spec3 reads the config from a regular file.`,
+      );
+    }
+    if (info.size > MAX_CONFIG_BYTES) {
+      throw new Spec3Error(
+        'CONFIG_TOO_LARGE',
+        `${given}: ${file} is ${(info.size / 1024 / 1024).toFixed(1)} MB; a spec3 config is at most 1 MB, so this is not one.`,
+        `${fix}; \`spec3 init\` writes a fresh config.`,
+      );
+    }
+    const text = await readFile(file, 'utf8');
+    // Grown between the look and the read (or a file whose size the file system does not know).
+    if (Buffer.byteLength(text) > MAX_CONFIG_BYTES) {
+      throw new Spec3Error('CONFIG_TOO_LARGE', `${given}: ${file} is larger than 1 MB; a spec3 config is at most 1 MB, so this is not one.`, `${fix}.`);
+    }
+    return text;
+  } catch (error) {
+    if (error instanceof Spec3Error) throw error;
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'ENOTDIR') {
+      throw new Spec3Error(
+        'CONFIG_NOT_FOUND',
+        `${given}: no such file (looked for ${file}).`,
+        flag
+          ? 'Fix the path given to --config (it is relative to the current directory), or leave it out to use the nearest spec3.config.json.'
+          : `${fix}.`,
+      );
+    }
+    if (code === 'EACCES' || code === 'EPERM') {
+      throw new Spec3Error(
+        'CONFIG_UNREADABLE',
+        `${given}: ${file} cannot be read: permission denied.`,
+        `Give your user read access, e.g. \`chmod u+r ${file}\`, or run spec3 as the file's owner.`,
+        { cause: error },
+      );
+    }
+    throw new Spec3Error(
+      'CONFIG_UNREADABLE',
+      `${given}: ${file} cannot be read: ${(error as Error).message}`,
+      `${fix}.`,
+      { cause: error },
+    );
+  }
 }

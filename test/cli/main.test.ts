@@ -1,21 +1,11 @@
-import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { main } from '../../src/cli/main.js';
+import { runMain } from '../helpers/cli.js';
 import { writeProject } from '../helpers/project.js';
 import { useTempDirs } from '../helpers/tmp.js';
 
 const tempDir = useTempDirs();
 
-async function runCli(argv: string[], cwd = process.cwd(), env: Record<string, string> = {}) {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = '';
-  let err = '';
-  stdout.on('data', (d) => (out += d));
-  stderr.on('data', (d) => (err += d));
-  const code = await main(argv, { cwd, env: { NO_COLOR: '1', ...env }, stdin: new PassThrough(), stdout, stderr });
-  return { code, out, err };
-}
+const runCli = (argv: string[], cwd = process.cwd(), env: Record<string, string> = {}) => runMain(argv, cwd, env);
 
 describe('spec3 (in-process)', () => {
   it('--help lists every command and the exit codes', async () => {

@@ -3,11 +3,20 @@ import type { AddressInfo } from 'node:net';
 
 /**
  * A loopback HTTP proxy between spec3 and the local AWS that injects faults per AWS operation:
- * throttling in the protocol's own shape, HTTP 500 and 503, dropped connections and slow answers.
+ * throttling in the protocol's own shape, HTTP 500 and 503, dropped connections and slow answers,
+ * AWS's access-denied and expired-token answers, any other AWS error, a call held unanswered for
+ * ever, and an outage in which the endpoint refuses every connection for some seconds.
  * Random faults come from a seeded PRNG, so a run injects the same faults every time for the same
  * sequence of calls. Point `AWS_ENDPOINT_URL` at `endpoint`.
  */
-export type FaultKind = 'throttle' | '500' | '503' | 'drop' | 'slow';
+export type FaultKind = 'throttle' | '500' | '503' | 'drop' | 'slow' | 'denied' | 'expired' | 'error' | 'hold' | 'outage';
+
+/** An AWS error answer of the `error` kind, in the protocol's own shape. */
+export interface AwsErrorAnswer {
+  readonly status: number;
+  readonly code: string;
+  readonly message: string;
+}
 
 export interface FaultRule {
   /** Operation name, e.g. `ExecuteChangeSet`, `DescribeStacks`, `PutParameter`; `*` for any. */
@@ -21,6 +30,10 @@ export interface FaultRule {
   readonly count?: number;
   /** Forward the request first and lose or spoil the answer (the call took effect); default: it never reaches AWS. */
   readonly afterForward?: boolean;
+  /** For `outage`: how long every connection is refused, from the matching call on (which is refused too). */
+  readonly seconds?: number;
+  /** For `error`: the answer. */
+  readonly error?: AwsErrorAnswer;
 }
 
 export interface FaultRates {
@@ -51,6 +64,10 @@ export interface FaultProxy {
   totals(): Record<string, number> & { all: number };
   /** Calls seen so far per operation. */
   calls(): Record<string, number>;
+  /** Calls held unanswered so far (`hold`). */
+  held(): number;
+  /** Resolves when an outage has ended and the endpoint answers again. */
+  outageOver(): Promise<void>;
   /** Replaces the rules and rates from now on (call counts are kept). */
   configure(options: { rates?: FaultRates; rules?: readonly FaultRule[] }): void;
   close(): Promise<void>;
@@ -82,19 +99,42 @@ export function operationOf(
   return { operation: `REST ${method}`, protocol: 'rest' };
 }
 
-const ERRORS: Record<'throttle' | '500' | '503', { status: number; code: string; json: string; message: string }> = {
+type ErrorKind = 'throttle' | '500' | '503' | 'denied' | 'expired' | 'error';
+
+/**
+ * AWS's answers, as the API references give them: query protocol (CloudFormation, STS) codes, and
+ * the JSON protocol's (SSM) `__type`. Access denied names the principal and the action, as IAM does.
+ */
+const ERRORS: Record<Exclude<ErrorKind, 'error'>, { status: number; code: string; json: string; message: string }> = {
   throttle: { status: 400, code: 'Throttling', json: 'ThrottlingException', message: 'Rate exceeded' },
   '500': { status: 500, code: 'InternalFailure', json: 'InternalFailure', message: 'An internal error occurred' },
   '503': { status: 503, code: 'ServiceUnavailable', json: 'ServiceUnavailableException', message: 'Service is unavailable' },
+  denied: {
+    status: 403,
+    code: 'AccessDenied',
+    json: 'AccessDeniedException',
+    message: 'User: arn:aws:iam::123456789012:user/dev is not authorized to perform: %ACTION% because no identity-based policy allows the %ACTION% action',
+  },
+  expired: { status: 400, code: 'ExpiredToken', json: 'ExpiredTokenException', message: 'The security token included in the request is expired' },
 };
 
-function errorResponse(kind: 'throttle' | '500' | '503', protocol: Protocol, requestId: string): { status: number; type: string; body: string } {
-  const e = ERRORS[kind];
+/** The IAM action of an operation, for the access-denied message. */
+const actionOf = (operation: string, protocol: Protocol, target: string | undefined): string =>
+  protocol === 'json' && target ? `ssm:${operation}` : `${/^(GetCallerIdentity|AssumeRole)$/.test(operation) ? 'sts' : 'cloudformation'}:${operation}`;
+
+function errorResponse(
+  kind: ErrorKind,
+  protocol: Protocol,
+  requestId: string,
+  call: { operation: string; target?: string; answer?: AwsErrorAnswer },
+): { status: number; type: string; body: string } {
+  const base = kind === 'error' ? { ...call.answer!, json: call.answer!.code } : ERRORS[kind];
+  const e = { ...base, message: base.message.replaceAll('%ACTION%', actionOf(call.operation, protocol, call.target)) };
   if (protocol === 'json') {
     return { status: e.status, type: 'application/x-amz-json-1.1', body: JSON.stringify({ __type: e.json, message: e.message }) };
   }
   if (protocol === 'query') {
-    const type = kind === 'throttle' ? 'Sender' : 'Receiver';
+    const type = e.status < 500 ? 'Sender' : 'Receiver';
     return {
       status: e.status,
       type: 'text/xml',
@@ -124,7 +164,7 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
 
   /** The fault for this call, if any: explicit rules first, then the random rates. */
   const matched = new Map<FaultRule, number>();
-  const choose = (operation: string, body: string): { kind: FaultKind; afterForward: boolean } | undefined => {
+  const choose = (operation: string, body: string): { kind: FaultKind; afterForward: boolean; rule?: FaultRule } | undefined => {
     let hit: FaultRule | undefined;
     for (const r of rules) {
       if (r.operation !== operation && r.operation !== '*') continue;
@@ -135,7 +175,7 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
       const from = r.nth ?? 1;
       if (!hit && n >= from && n < from + (r.count ?? 1)) hit = r;
     }
-    if (hit) return { kind: hit.kind, afterForward: Boolean(hit.afterForward) };
+    if (hit) return { kind: hit.kind, afterForward: Boolean(hit.afterForward), rule: hit };
     if (rates.only && !rates.only.includes(operation)) return undefined;
     // One draw per rate and call, so the sequence of faults does not depend on which rates are set.
     const draws = [random(), random(), random(), random(), random()];
@@ -165,6 +205,23 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
       out.end(body);
     });
 
+  let heldCalls = 0;
+  let outage: Promise<void> = Promise.resolve();
+  /** Stops listening and cuts every connection: callers get ECONNREFUSED until it listens again on the same port. */
+  const startOutage = (seconds: number) => {
+    outage = new Promise<void>((resolve) => {
+      server.close();
+      server.closeAllConnections();
+      setTimeout(() => {
+        const reopen = () => {
+          server.once('error', () => setTimeout(reopen, 100));
+          server.listen(port, '127.0.0.1', () => resolve());
+        };
+        reopen();
+      }, seconds * 1000);
+    });
+  };
+
   const server = http.createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
@@ -175,17 +232,25 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
         seen.set(operation, (seen.get(operation) ?? 0) + 1);
         const fault = choose(operation, body.toString('utf8'));
         if (fault) count(fault.kind, operation);
+        if (fault?.kind === 'outage') {
+          req.socket.destroy();
+          return void startOutage(fault.rule?.seconds ?? 60);
+        }
+        // Never answered: only the caller's own timeout (or the proxy's close) ends it.
+        if (fault?.kind === 'hold') return void (heldCalls += 1);
         if (fault?.kind === 'slow') await new Promise((r) => setTimeout(r, slowMs));
         if (fault?.kind === 'drop' && !fault.afterForward) return void req.socket.destroy();
+        const target = typeof req.headers['x-amz-target'] === 'string' ? req.headers['x-amz-target'] : undefined;
+        const call = { operation, ...(target ? { target } : {}), ...(fault?.rule?.error ? { answer: fault.rule.error } : {}) };
         if (fault && fault.kind !== 'slow' && fault.kind !== 'drop' && !fault.afterForward) {
-          const e = errorResponse(fault.kind, protocol, `fault-${++requestNo}`);
+          const e = errorResponse(fault.kind, protocol, `fault-${++requestNo}`, call);
           res.writeHead(e.status, { 'content-type': e.type, 'x-amzn-requestid': `fault-${requestNo}` });
           return void res.end(e.body);
         }
         const answer = await forward(req, body);
         if (fault?.kind === 'drop') return void req.socket.destroy();
         if (fault && fault.kind !== 'slow') {
-          const e = errorResponse(fault.kind, protocol, `fault-${++requestNo}`);
+          const e = errorResponse(fault.kind as ErrorKind, protocol, `fault-${++requestNo}`, call);
           res.writeHead(e.status, { 'content-type': e.type });
           return void res.end(e.body);
         }
@@ -210,6 +275,8 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
       return { ...totals, all: Object.values(totals).reduce((a, b) => a + b, 0) };
     },
     calls: () => Object.fromEntries(seen),
+    held: () => heldCalls,
+    outageOver: () => outage,
     configure: (next) => {
       if (next.rates) rates = next.rates;
       if (next.rules) rules = [...next.rules];
@@ -217,6 +284,7 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();
+        if (!server.listening) return resolve();
         server.close(() => resolve());
       }),
   };

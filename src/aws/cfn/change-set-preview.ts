@@ -1,6 +1,5 @@
 import {
   CreateChangeSetCommand,
-  DeleteChangeSetCommand,
   DescribeChangeSetCommand,
   type Change,
   type ResourceChangeDetail,
@@ -8,8 +7,8 @@ import {
 import { AbortError, Spec3Error } from '../../errors.js';
 import type { AwsClients } from '../clients.js';
 import { describeAwsError } from '../errors.js';
-import { changeSetRequest, NO_CHANGES, resourceChanges } from './change-set.js';
-import { sleep } from './wait.js';
+import { retryPolicy, sleep, withRetries, type RetryPolicy } from '../retry.js';
+import { changeSetRequest, deleteChangeSet, NO_CHANGES, resourceChanges } from './change-set.js';
 
 /** One resource change as CloudFormation plans it. */
 export interface PlannedChange {
@@ -49,18 +48,26 @@ export async function previewChangeSet(
   input: PreviewInput,
   poll: { pollMs: number; maxPollMs: number; signal?: AbortSignal },
 ): Promise<PlannedChange[]> {
-  const cfn = aws.cloudFormation();
   if (poll.signal?.aborted) throw interrupted();
-  const id = await create(aws, input);
+  const policy = retryPolicy(aws, poll.signal);
+  const id = await create(aws, input, policy);
   let outcome: { changes: PlannedChange[] } | { error: Spec3Error };
   try {
-    outcome = { changes: await readWhenReady(aws, id, input.stackName, poll) };
+    outcome = { changes: await readWhenReady(aws, id, input.stackName, poll, policy) };
   } catch (error) {
     const failure = `${input.stackName}: reading the change set failed: ${describeAwsError(error)}`;
-    outcome = { error: error instanceof Spec3Error ? error : new Spec3Error('CHANGE_SET_FAILED', failure, undefined, { cause: error }) };
+    outcome = {
+      error:
+        error instanceof AbortError
+          ? interrupted()
+          : error instanceof Spec3Error && error.code === 'CHANGE_SET_FAILED'
+            ? error
+            : new Spec3Error(error instanceof Spec3Error ? error.code : 'CHANGE_SET_FAILED', failure, error instanceof Spec3Error ? error.hint : undefined, { cause: error }),
+    };
   }
   try {
-    await cfn.send(new DeleteChangeSetCommand({ ChangeSetName: id, StackName: input.stackName }));
+    // Fresh attempts without the run's signal: the preview is removed after Ctrl-C too.
+    await deleteChangeSet(aws, id, input.stackName);
   } catch (error) {
     const leftOver = new Spec3Error(
       'CHANGE_SET_NOT_DELETED',
@@ -79,13 +86,16 @@ export async function previewChangeSet(
   return outcome.changes;
 }
 
-async function create(aws: AwsClients, input: PreviewInput): Promise<string> {
+async function create(aws: AwsClients, input: PreviewInput, policy: RetryPolicy): Promise<string> {
   try {
-    const request = changeSetRequest({ ...input, create: false }, `${PREVIEW_PREFIX}${Date.now()}`, 'spec3 diff: a preview, deleted after reading');
-    return (await aws.cloudFormation().send(new CreateChangeSetCommand(request))).Id!;
+    const name = `${PREVIEW_PREFIX}${Date.now()}`;
+    const request = changeSetRequest({ ...input, create: false }, name, 'spec3 diff: a preview, deleted after reading');
+    // The client token makes a create repeated after a lost answer return the same change set.
+    return (await withRetries(policy, () => aws.cloudFormation().send(new CreateChangeSetCommand({ ...request, ClientToken: name })))).Id!;
   } catch (error) {
+    if (error instanceof AbortError) throw interrupted();
     throw new Spec3Error(
-      'CHANGE_SET_FAILED',
+      error instanceof Spec3Error && 'kind' in error && error.kind !== 'failed' ? error.code : 'CHANGE_SET_FAILED',
       `${input.stackName}: CloudFormation refused to create a change set: ${describeAwsError(error)}`,
       'A deploy of this stack would be refused the same way; fix the cause above.',
       { cause: error },
@@ -98,13 +108,14 @@ async function readWhenReady(
   id: string,
   stackName: string,
   poll: { pollMs: number; maxPollMs: number; signal?: AbortSignal },
+  policy: RetryPolicy,
 ): Promise<PlannedChange[]> {
   const cfn = aws.cloudFormation();
   let interval = poll.pollMs;
   for (;;) {
     if (poll.signal?.aborted) throw interrupted();
-    const page = await cfn.send(new DescribeChangeSetCommand({ ChangeSetName: id, StackName: stackName }));
-    if (page.Status === 'CREATE_COMPLETE') return (await resourceChanges(aws, id, stackName, page)).map(planned);
+    const page = await withRetries(policy, () => cfn.send(new DescribeChangeSetCommand({ ChangeSetName: id, StackName: stackName })));
+    if (page.Status === 'CREATE_COMPLETE') return (await resourceChanges(aws, id, stackName, page, policy)).map(planned);
     if (page.Status === 'FAILED') {
       const reason = page.StatusReason ?? 'no reason given';
       if (NO_CHANGES.test(reason)) return [];

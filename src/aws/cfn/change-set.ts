@@ -9,7 +9,7 @@ import {
 import { AbortError } from '../../errors.js';
 import type { AwsClients } from '../clients.js';
 import { awsErrorName } from '../errors.js';
-import { sleep } from './wait.js';
+import { retryPolicy, sleep, withRetries, type RetryPolicy } from '../retry.js';
 
 export interface ResourceChange {
   readonly action: string;
@@ -44,35 +44,59 @@ export type ChangeSetResult =
 /** CloudFormation's reasons for a change set that changes nothing. */
 export const NO_CHANGES = /didn't contain changes|No updates are to be performed|submitted information didn't contain/i;
 
-/** Creates a change set and waits until CloudFormation has computed it. */
+/**
+ * Creates a change set and waits until CloudFormation has computed it. Every call rides out
+ * transient failures under the one retry policy; when the wait fails for good or is interrupted,
+ * the change set is deleted, so that none is left AVAILABLE to confuse the next run.
+ */
 export async function createChangeSet(
   aws: AwsClients,
   input: ChangeSetInput,
   poll: { pollMs: number; maxPollMs: number; signal?: AbortSignal },
 ): Promise<ChangeSetResult> {
-  const cfn = aws.cloudFormation();
+  const policy = retryPolicy(aws, poll.signal);
   const name = `spec3-${Date.now()}`;
-  const id = await create(aws, input, name);
+  // The client token (and the AlreadyExists answer of an endpoint without tokens) make a repeated create safe.
+  const id = await withRetries(policy, () => create(aws, input, name));
+  try {
+    return await whenComputed(aws, id, input.stackName, policy, poll);
+  } catch (error) {
+    // Interrupted before anything ran, or the wait failed: the change set would only be left behind.
+    // A fresh call without the run's signal, so that it is made after Ctrl-C too.
+    await deleteChangeSet(aws, id, input.stackName).catch(() => undefined);
+    throw error;
+  }
+}
+
+async function whenComputed(
+  aws: AwsClients,
+  id: string,
+  stackName: string,
+  policy: RetryPolicy,
+  poll: { pollMs: number; maxPollMs: number; signal?: AbortSignal },
+): Promise<ChangeSetResult> {
+  const cfn = aws.cloudFormation();
   let interval = poll.pollMs;
   for (;;) {
-    const first = await cfn.send(new DescribeChangeSetCommand({ ChangeSetName: id, StackName: input.stackName }));
+    const first = await withRetries(policy, () => cfn.send(new DescribeChangeSetCommand({ ChangeSetName: id, StackName: stackName })));
     if (first.Status === 'CREATE_COMPLETE') {
-      return { kind: 'ready', id, createdAt: first.CreationTime ?? new Date(), changes: await allChanges(aws, id, input.stackName, first) };
+      return { kind: 'ready', id, createdAt: first.CreationTime ?? new Date(), changes: await allChanges(aws, id, stackName, first, policy) };
     }
     if (first.Status === 'FAILED') {
       const reason = first.StatusReason ?? 'unknown reason';
       // An empty change set is "no changes", not a failure; remove it so it does not pile up.
-      await cfn.send(new DeleteChangeSetCommand({ ChangeSetName: id, StackName: input.stackName })).catch(() => undefined);
+      await deleteChangeSet(aws, id, stackName).catch(() => undefined);
       return NO_CHANGES.test(reason) ? { kind: 'empty' } : { kind: 'failed', reason };
     }
     await sleep(interval, poll.signal);
-    if (poll.signal?.aborted) {
-      // Interrupted before anything ran: the change set would only be left behind to confuse the next run.
-      await cfn.send(new DeleteChangeSetCommand({ ChangeSetName: id, StackName: input.stackName })).catch(() => undefined);
-      throw new AbortError();
-    }
+    if (poll.signal?.aborted) throw new AbortError();
     interval = Math.min(poll.maxPollMs, Math.round(interval * 1.5));
   }
+}
+
+/** Deletes a change set that will not run; with fresh attempts under the policy, after Ctrl-C too. */
+export async function deleteChangeSet(aws: AwsClients, id: string, stackName: string): Promise<void> {
+  await withRetries(retryPolicy(aws), () => aws.cloudFormation().send(new DeleteChangeSetCommand({ ChangeSetName: id, StackName: stackName })));
 }
 
 /** The CreateChangeSet request a deploy sends; a preview sends the same, so its plan is the deploy's plan. */
@@ -119,11 +143,15 @@ export async function resourceChanges(
   id: string,
   stackName: string,
   first: DescribeChangeSetCommandOutput,
+  policy: RetryPolicy = retryPolicy(aws),
 ): Promise<NonNullable<Change['ResourceChange']>[]> {
   const changes: Change[] = [...(first.Changes ?? [])];
   let token = first.NextToken;
   while (token) {
-    const page = await aws.cloudFormation().send(new DescribeChangeSetCommand({ ChangeSetName: id, StackName: stackName, NextToken: token }));
+    const next = token;
+    const page = await withRetries(policy, () =>
+      aws.cloudFormation().send(new DescribeChangeSetCommand({ ChangeSetName: id, StackName: stackName, NextToken: next })),
+    );
     changes.push(...(page.Changes ?? []));
     token = page.NextToken;
   }
@@ -135,8 +163,9 @@ async function allChanges(
   id: string,
   stackName: string,
   first: DescribeChangeSetCommandOutput,
+  policy: RetryPolicy,
 ): Promise<ResourceChange[]> {
-  return (await resourceChanges(aws, id, stackName, first)).map((c) => ({
+  return (await resourceChanges(aws, id, stackName, first, policy)).map((c) => ({
     action: c.Action ?? 'Unknown',
     logicalId: c.LogicalResourceId ?? '',
     type: c.ResourceType ?? '',

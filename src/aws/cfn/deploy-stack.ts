@@ -1,5 +1,4 @@
 import {
-  DeleteChangeSetCommand,
   DeleteStackCommand,
   DescribeChangeSetCommand,
   ExecuteChangeSetCommand,
@@ -7,8 +6,9 @@ import {
 } from '@aws-sdk/client-cloudformation';
 import { AbortError, Spec3Error } from '../../errors.js';
 import type { AwsClients } from '../clients.js';
-import { describeAwsError } from '../errors.js';
-import { createChangeSet, type ResourceChange, type StackParameter } from './change-set.js';
+import { AwsCallError, describeAwsError } from '../errors.js';
+import { retryPolicy, withRetries, type RetryPolicy } from '../retry.js';
+import { createChangeSet, deleteChangeSet, type ResourceChange, type StackParameter } from './change-set.js';
 import { describeStack, isFailedCreate, isInProgress, isStuck, type DeployedStack } from './stacks.js';
 import { stuckError } from './stuck.js';
 import { waitForStack, type ResourceEvent } from './wait.js';
@@ -53,22 +53,26 @@ export async function deployStack(
 ): Promise<StackDeployOutcome> {
   const cfn = aws.cloudFormation();
   const poll = { pollMs: hooks.pollMs, maxPollMs: hooks.maxPollMs, ...(hooks.signal ? { signal: hooks.signal } : {}) };
+  const policy = retryPolicy(aws, hooks.signal);
   let deployed = current;
   if (deployed && isInProgress(deployed.status)) {
     hooks.onNotice?.(`${input.name} is ${deployed.status}; waiting for it to finish first`);
-    deployed = (await waitForStack(aws, input.name, { ...poll, since: new Date() })).stack;
+    deployed = (await call(aws, input.name, 'waiting for the operation already running', 'before', () => waitForStack(aws, input.name, { ...poll, since: new Date() }))).stack;
   }
   if (deployed && isStuck(deployed.status)) throw stuckError(deployed);
   if (deployed && isFailedCreate(deployed.status)) {
     // Nothing of a failed create is worth keeping, and CloudFormation cannot update it.
     hooks.onNotice?.(`${input.name} is ${deployed.status} after a failed create; deleting it to create it again`);
-    await cfn.send(new DeleteStackCommand({ StackName: deployed.id }));
-    const gone = await waitForStack(aws, deployed.id, { ...poll, since: new Date() });
+    const failed = deployed;
+    const gone = await call(aws, input.name, 'DeleteStack', 'before', async () => {
+      await withRetries(policy, () => cfn.send(new DeleteStackCommand({ StackName: failed.id })));
+      return waitForStack(aws, failed.id, { ...poll, since: new Date() });
+    });
     if (gone.stack && gone.stack.status !== 'DELETE_COMPLETE') throw stuckError(gone.stack);
     deployed = undefined;
   }
 
-  const changeSet = await call(aws, input.name, 'CreateChangeSet', () =>
+  const changeSet = await call(aws, input.name, 'CreateChangeSet', 'before', () =>
     createChangeSet(
       aws,
       {
@@ -86,17 +90,22 @@ export async function deployStack(
     throw new Spec3Error('CHANGE_SET_FAILED', `${input.name}: CloudFormation rejected the change set: ${changeSet.reason}`);
   }
   if (changeSet.kind === 'empty') {
-    const stack = await syncTerminationProtection(aws, deployed!, input.terminationProtection);
+    const stack = await call(aws, input.name, 'UpdateTerminationProtection', 'before', () =>
+      syncTerminationProtection(aws, deployed!, input.terminationProtection, policy),
+    );
     return { action: 'no-changes', changes: [], stack };
   }
   hooks.onChanges?.(changeSet.changes);
   if (hooks.signal?.aborted) {
     // Ctrl-C came while the change set was computed: executing it now would start what the user stopped.
-    await cfn.send(new DeleteChangeSetCommand({ ChangeSetName: changeSet.id, StackName: input.name })).catch(() => undefined);
+    await deleteChangeSet(aws, changeSet.id, input.name).catch(() => undefined);
     throw new AbortError();
   }
-  await call(aws, input.name, 'ExecuteChangeSet', () => execute(aws, changeSet.id, input.name));
-  const result = await waitForStack(aws, input.name, { ...poll, since: changeSet.createdAt, ...(hooks.onEvent ? { onEvent: hooks.onEvent } : {}) });
+  await call(aws, input.name, 'ExecuteChangeSet', 'before', () => execute(aws, changeSet.id, input.name, policy));
+  // From here on the change set runs in CloudFormation whatever happens to this run.
+  const result = await call(aws, input.name, 'waiting for the change set to run', 'ran', () =>
+    waitForStack(aws, input.name, { ...poll, since: changeSet.createdAt, ...(hooks.onEvent ? { onEvent: hooks.onEvent } : {}) }),
+  );
   const final = result.stack;
   const ok = final && (final.status === 'CREATE_COMPLETE' || final.status === 'UPDATE_COMPLETE');
   if (!ok) {
@@ -109,17 +118,19 @@ export async function deployStack(
         : 'Fix the cause above and deploy again; the stack was rolled back to its previous state.',
     );
   }
-  const stack = await syncTerminationProtection(aws, final, input.terminationProtection);
+  const stack = await call(aws, input.name, 'UpdateTerminationProtection', 'ran', () =>
+    syncTerminationProtection(aws, final, input.terminationProtection, policy),
+  );
   return { action: deployed ? 'updated' : 'created', changes: changeSet.changes, stack };
 }
 
 /** Change sets do not carry termination protection; it is set on the stack afterwards. */
-async function syncTerminationProtection(aws: AwsClients, stack: DeployedStack, wanted: boolean): Promise<DeployedStack> {
+async function syncTerminationProtection(aws: AwsClients, stack: DeployedStack, wanted: boolean, policy: RetryPolicy): Promise<DeployedStack> {
   if (stack.terminationProtection === wanted) return stack;
-  await aws
-    .cloudFormation()
-    .send(new UpdateTerminationProtectionCommand({ StackName: stack.name, EnableTerminationProtection: wanted }));
-  return (await describeStack(aws, stack.name)) ?? stack;
+  await withRetries(policy, () =>
+    aws.cloudFormation().send(new UpdateTerminationProtectionCommand({ StackName: stack.name, EnableTerminationProtection: wanted })),
+  );
+  return (await withRetries(policy, () => describeStack(aws, stack.name))) ?? stack;
 }
 
 /**
@@ -127,50 +138,80 @@ async function syncTerminationProtection(aws: AwsClients, stack: DeployedStack, 
  * it: an answer lost on the way back, then retried by the SDK, fails as "cannot be executed in its
  * current status" although the stack is already being deployed, and that is a success to wait on.
  */
-async function execute(aws: AwsClients, changeSetId: string, stackName: string): Promise<void> {
+async function execute(aws: AwsClients, changeSetId: string, stackName: string, policy: RetryPolicy): Promise<void> {
   const cfn = aws.cloudFormation();
   try {
-    await cfn.send(new ExecuteChangeSetCommand({ ChangeSetName: changeSetId, StackName: stackName }));
+    await withRetries(policy, () => cfn.send(new ExecuteChangeSetCommand({ ChangeSetName: changeSetId, StackName: stackName })));
   } catch (error) {
-    const status = await cfn
-      .send(new DescribeChangeSetCommand({ ChangeSetName: changeSetId, StackName: stackName }))
-      .then((out) => out.ExecutionStatus, () => undefined);
+    if (error instanceof AbortError) throw error;
+    const status = await withRetries(retryPolicy(aws), () => cfn.send(new DescribeChangeSetCommand({ ChangeSetName: changeSetId, StackName: stackName }))).then(
+      (out) => out.ExecutionStatus,
+      () => undefined,
+    );
     if (status && /^EXECUTE_(IN_PROGRESS|COMPLETE|FAILED)$/.test(status)) return;
     throw error;
   }
 }
 
+/** A stack's deploy that failed in a call to AWS, with the state CloudFormation reports for the stack afterwards. */
+export class StackCallError extends Spec3Error {
+  constructor(
+    code: string,
+    message: string,
+    hint: string,
+    cause: unknown,
+    /** Whether its change set was executed: then CloudFormation goes on with it whatever this run does. */
+    readonly changeSetRan: boolean,
+  ) {
+    super(code, message, hint, { cause });
+  }
+}
+
 /**
- * A CloudFormation call that failed even after the SDK's retries, reported with what
- * CloudFormation says the stack's state is now, so that nobody has to guess what was changed.
+ * A step of a stack's deploy whose AWS calls failed even after the retries, reported with what
+ * CloudFormation says the stack's state is now (read again with fresh attempts), so that nobody
+ * has to guess what was changed. The code is the AWS error's own (access denied, credentials
+ * expired, unreachable ...), its hint first.
  */
-async function call<T>(aws: AwsClients, stack: string, operation: string, work: () => Promise<T>): Promise<T> {
+async function call<T>(aws: AwsClients, stack: string, step: string, changeSet: 'before' | 'ran', work: () => Promise<T>): Promise<T> {
   try {
     return await work();
   } catch (error) {
-    if (error instanceof Spec3Error) throw error;
-    const now = await describeStack(aws, stack).then(
+    if (error instanceof Spec3Error && !(error instanceof AwsCallError)) throw error;
+    const now = await withRetries(retryPolicy(aws), () => describeStack(aws, stack)).then(
       (s) => ({ stack: s }),
       (e: unknown) => ({ unreadable: describeAwsError(e) }),
     );
+    const ran = changeSet === 'ran';
     let state: string;
-    if ('unreadable' in now) state = `Its state could not be read either (${now.unreadable}).`;
-    else if (!now.stack) state = `CloudFormation has no stack ${stack}: nothing was created.`;
+    if ('unreadable' in now) {
+      state = ran
+        ? `Its change set was executed, so CloudFormation goes on with it; its state could not be read (${now.unreadable}).`
+        : `Its state could not be read either (${now.unreadable}).`;
+    } else if (!now.stack) state = `CloudFormation has no stack ${stack}: nothing was created.`;
     else {
       const s = now.stack;
-      const what =
-        s.status === 'REVIEW_IN_PROGRESS'
+      const what = ran
+        ? isInProgress(s.status)
+          ? 'its change set was executed and CloudFormation is still working on it; the next deploy waits for it'
+          : 'its change set was executed and has ended in that state'
+        : s.status === 'REVIEW_IN_PROGRESS'
           ? 'the change set was not executed and none of its resources exist yet'
           : s.status.endsWith('_IN_PROGRESS')
             ? 'an operation is running on it; the next deploy waits for it'
             : 'the change set was not executed, so the stack is as it was';
       state = `CloudFormation reports ${stack} as ${s.status}${s.reason ? ` (${s.reason})` : ''}: ${what}.`;
     }
-    throw new Spec3Error(
-      'STACK_CALL_FAILED',
-      `${stack}: ${operation} failed: ${describeAwsError(error)}\n  ${state}`,
-      'Deploy again once the cause is gone; spec3 takes the stack from the state above.',
-      { cause: error },
+    const aws$ = error instanceof AwsCallError ? error : undefined;
+    const tries = (aws$?.cause as { $metadata?: { attempts?: number } } | undefined)?.$metadata?.attempts;
+    throw new StackCallError(
+      aws$ && aws$.kind !== 'failed' ? aws$.code : 'STACK_CALL_FAILED',
+      `${stack}: ${step} failed: ${describeAwsError(error)}${tries && tries > 1 ? ` (after ${tries} attempts)` : ''}\n  ${state}`,
+      [aws$ && aws$.kind !== 'failed' ? aws$.hint : undefined, 'Deploy again once the cause is gone; spec3 takes the stack from the state above.']
+        .filter(Boolean)
+        .join('\n'),
+      error,
+      ran,
     );
   }
 }

@@ -7,8 +7,7 @@ import {
 } from '@aws-sdk/client-cloudformation';
 import { AbortError, Spec3Error } from '../../errors.js';
 import type { AwsClients } from '../clients.js';
-import { isThrottling } from '../errors.js';
-import { sleep } from './wait.js';
+import { retryPolicy, sleep, withRetries, type RetryPolicy } from '../retry.js';
 
 export type ResourceDriftStatus = 'MODIFIED' | 'DELETED' | 'NOT_CHECKED' | 'IN_SYNC';
 
@@ -55,21 +54,14 @@ export interface DriftPolling {
  */
 export async function detectStackDrift(aws: AwsClients, stackName: string, polling: DriftPolling): Promise<StackDriftDetection> {
   const cfn = aws.cloudFormation();
-  const { StackDriftDetectionId: id } = await cfn.send(new DetectStackDriftCommand({ StackName: stackName }));
+  const policy = retryPolicy(aws, polling.signal);
+  const { StackDriftDetectionId: id } = await withRetries(policy, () => cfn.send(new DetectStackDriftCommand({ StackName: stackName })));
   let interval = polling.pollMs;
-  let transientErrors = 0;
   for (;;) {
     if (polling.signal?.aborted) throw new AbortError();
-    let status;
-    try {
-      status = await cfn.send(new DescribeStackDriftDetectionStatusCommand({ StackDriftDetectionId: id }));
-      transientErrors = 0;
-    } catch (error) {
-      transientErrors += 1;
-      if (transientErrors > 10 && !isThrottling(error)) throw error;
-    }
-    if (status && status.DetectionStatus !== 'DETECTION_IN_PROGRESS') {
-      const [drifted, notChecked] = await Promise.all([resourceDrifts(aws, stackName), uncheckedResources(aws, stackName)]);
+    const status = await withRetries(policy, () => cfn.send(new DescribeStackDriftDetectionStatusCommand({ StackDriftDetectionId: id })));
+    if (status.DetectionStatus !== 'DETECTION_IN_PROGRESS') {
+      const [drifted, notChecked] = await Promise.all([resourceDrifts(aws, stackName, policy), uncheckedResources(aws, stackName, policy)]);
       return {
         stack: stackName,
         status: (status.StackDriftStatus ?? 'UNKNOWN') as StackDriftDetection['status'],
@@ -97,11 +89,12 @@ export async function detectStackDrift(aws: AwsClients, stackName: string, polli
  * Resources the detection could not check. DescribeStackResourceDrifts leaves them out (types
  * without drift support are not checked at all); their own drift information says NOT_CHECKED.
  */
-async function uncheckedResources(aws: AwsClients, stackName: string): Promise<ResourceDrift[]> {
+async function uncheckedResources(aws: AwsClients, stackName: string, policy: RetryPolicy): Promise<ResourceDrift[]> {
   const found: ResourceDrift[] = [];
   let token: string | undefined;
   do {
-    const page = await aws.cloudFormation().send(new ListStackResourcesCommand({ StackName: stackName, NextToken: token }));
+    const next = token;
+    const page = await withRetries(policy, () => aws.cloudFormation().send(new ListStackResourcesCommand({ StackName: stackName, NextToken: next })));
     for (const r of page.StackResourceSummaries ?? []) {
       if (r.DriftInformation?.StackResourceDriftStatus !== 'NOT_CHECKED' || !r.LogicalResourceId) continue;
       found.push({
@@ -118,16 +111,19 @@ async function uncheckedResources(aws: AwsClients, stackName: string): Promise<R
 }
 
 /** Every resource the latest detection found modified or deleted, all pages. */
-async function resourceDrifts(aws: AwsClients, stackName: string): Promise<ResourceDrift[]> {
+async function resourceDrifts(aws: AwsClients, stackName: string, policy: RetryPolicy): Promise<ResourceDrift[]> {
   const found: StackResourceDrift[] = [];
   let token: string | undefined;
   do {
-    const page = await aws.cloudFormation().send(
-      new DescribeStackResourceDriftsCommand({
-        StackName: stackName,
-        StackResourceDriftStatusFilters: ['MODIFIED', 'DELETED'],
-        NextToken: token,
-      }),
+    const next = token;
+    const page = await withRetries(policy, () =>
+      aws.cloudFormation().send(
+        new DescribeStackResourceDriftsCommand({
+          StackName: stackName,
+          StackResourceDriftStatusFilters: ['MODIFIED', 'DELETED'],
+          NextToken: next,
+        }),
+      ),
     );
     found.push(...(page.StackResourceDrifts ?? []));
     token = page.NextToken;

@@ -1,7 +1,7 @@
 import { DescribeStackEventsCommand, type StackEvent } from '@aws-sdk/client-cloudformation';
 import { AbortError } from '../../errors.js';
 import type { AwsClients } from '../clients.js';
-import { isThrottling } from '../errors.js';
+import { retryPolicy, sleep, withRetries } from '../retry.js';
 import { describeStack, isInProgress, type DeployedStack } from './stacks.js';
 
 export interface ResourceEvent {
@@ -30,34 +30,27 @@ export interface WaitResult {
 }
 
 /**
- * Polls a stack until it leaves every *_IN_PROGRESS state, streaming its new events. Throttling
- * and dropped connections only lengthen the interval: the wait resumes instead of failing.
+ * Polls a stack until it leaves every *_IN_PROGRESS state, streaming its new events. A poll that
+ * fails for a transient reason (throttling, an outage, a timeout) is made again under the one
+ * retry policy (retry.ts): the wait resumes instead of failing.
  */
 export async function waitForStack(aws: AwsClients, stackName: string, options: WaitOptions): Promise<WaitResult> {
   const seen = new Set<string>();
   const failures: string[] = [];
+  const policy = retryPolicy(aws, options.signal);
   let interval = options.pollMs;
-  let transientErrors = 0;
   for (;;) {
     if (options.signal?.aborted) throw new AbortError();
-    try {
-      const events = await newEvents(aws, stackName, options.since, seen);
-      for (const e of events) {
-        options.onEvent?.(e);
-        if (e.status.endsWith('_FAILED') && e.reason && !/cancelled/i.test(e.reason)) {
-          failures.push(`${e.logicalId} (${e.type}): ${e.reason}`);
-        }
+    const events = await withRetries(policy, () => newEvents(aws, stackName, options.since, seen));
+    for (const e of events) {
+      options.onEvent?.(e);
+      if (e.status.endsWith('_FAILED') && e.reason && !/cancelled/i.test(e.reason)) {
+        failures.push(`${e.logicalId} (${e.type}): ${e.reason}`);
       }
-      const stack = await describeStack(aws, stackName);
-      if (!stack || !isInProgress(stack.status)) return { stack, failures };
-      transientErrors = 0;
-      interval = events.length > 0 ? options.pollMs : Math.min(options.maxPollMs, Math.round(interval * 1.5));
-    } catch (error) {
-      // A wait must survive a dropped connection or a throttled poll; only persistent failure ends it.
-      transientErrors += 1;
-      if (transientErrors > 10 && !isThrottling(error)) throw error;
-      interval = Math.min(options.maxPollMs * 2, interval * 2);
     }
+    const stack = await withRetries(policy, () => describeStack(aws, stackName));
+    if (!stack || !isInProgress(stack.status)) return { stack, failures };
+    interval = events.length > 0 ? options.pollMs : Math.min(options.maxPollMs, Math.round(interval * 1.5));
     await sleep(interval, options.signal);
   }
 }
@@ -85,14 +78,4 @@ async function newEvents(aws: AwsClients, stackName: string, since: Date, seen: 
   }));
 }
 
-export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const timer = setTimeout(done, ms);
-    function done(): void {
-      clearTimeout(timer);
-      signal?.removeEventListener('abort', done);
-      resolve();
-    }
-    signal?.addEventListener('abort', done, { once: true });
-  });
-}
+export { sleep } from '../retry.js';

@@ -1,4 +1,4 @@
-import type { AwsFlags } from '../../aws/access.js';
+import { withSignal, type AwsFlags } from '../../aws/access.js';
 import { bootstrapVersion, DEFAULT_QUALIFIER, versionParameter } from '../../aws/bootstrap-version.js';
 import { deployStack } from '../../aws/cfn/deploy-stack.js';
 import { describeStack, isDeployed } from '../../aws/cfn/stacks.js';
@@ -44,7 +44,7 @@ export async function run(options: BootstrapOptions, ctx: Context): Promise<Boot
   if (!/^[a-z0-9]{1,10}$/.test(qualifier)) {
     throw new Spec3Error('BAD_QUALIFIER', `Qualifier "${qualifier}" is invalid.`, 'Use 1 to 10 lowercase letters or digits.');
   }
-  const { aws, local } = await connectStage(stage, options.aws ?? {}, ctx);
+  const { aws, local } = await connectStage(stage, withSignal(options.aws, options.signal), ctx);
   const template = await bootstrapTemplate();
   const [current, version] = await Promise.all([describeStack(aws, TOOLKIT_STACK), bootstrapVersion(aws, versionParameter(qualifier))]);
   const base = { stage: stage.name, account: stage.account, region: stage.region, stackName: TOOLKIT_STACK, qualifier };

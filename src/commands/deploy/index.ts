@@ -1,9 +1,9 @@
 import path from 'node:path';
-import type { AwsFlags } from '../../aws/access.js';
+import { withSignal, type AwsFlags } from '../../aws/access.js';
 import type { AssemblyStack } from '../../aws/assembly.js';
 import { assertBootstrapped } from '../../aws/bootstrap-version.js';
 import { summarizeChanges, type ResourceChange } from '../../aws/cfn/change-set.js';
-import { deployStack } from '../../aws/cfn/deploy-stack.js';
+import { deployStack, StackCallError } from '../../aws/cfn/deploy-stack.js';
 import { describeStack, isInProgress } from '../../aws/cfn/stacks.js';
 import { templateUrl } from '../../aws/cfn/template.js';
 import { connectStage, pollIntervals } from '../../aws/connect.js';
@@ -106,7 +106,7 @@ export async function run(options: DeployOptions, ctx: Context): Promise<DeployR
   // An assembly given with --assembly is read and checked now: one of another stage is refused
   // before the lock, the `.spec3/<stage>/` files or any stack is touched.
   const given = options.assembly ? await loadStage(options, ctx, loaded) : undefined;
-  const { aws, local, identity } = await connectStage(target, options.aws ?? {}, ctx);
+  const { aws, local, identity } = await connectStage(target, withSignal(options.aws, options.signal), ctx);
 
   const deploy = async (): Promise<DeployResult> => {
     const { stage, projectDir, assembly } = given ?? (await loadStage(options, ctx, loaded));
@@ -378,10 +378,14 @@ function failedPhase(
 ): Spec3Error {
   const errors = [...failed.values()] as Spec3Error[];
   const later = toDeploy.filter((p) => notStarted.includes(p.stack.name) || PHASES.indexOf(p.stack.phase) > PHASES.indexOf(phase));
+  // A change set that ran goes on in CloudFormation: its stack is not "intact", whatever happened to this run.
+  const ran = [...failed].filter(([, e]) => e instanceof StackCallError && e.changeSetRan).map(([name]) => name);
   const hint = [
     errors[0]?.hint,
     later.length > 0 ? `Not started: ${later.map((p) => p.stack.name).join(', ')}.` : undefined,
-    'Stacks that were already deployed are intact.',
+    ran.length > 0
+      ? `The change set of ${ran.join(', ')} was executed before the failure; its state is given above. The deploy run again waits for it and finishes the stage.`
+      : 'Stacks that were already deployed are intact.',
   ]
     .filter(Boolean)
     .join('\n');

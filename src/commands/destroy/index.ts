@@ -1,5 +1,5 @@
 import path from 'node:path';
-import type { AwsFlags } from '../../aws/access.js';
+import { withSignal, type AwsFlags } from '../../aws/access.js';
 import { emptyBucket } from '../../aws/buckets.js';
 import { liftDeletionProtection } from '../../aws/tables.js';
 import type { AwsClients } from '../../aws/clients.js';
@@ -150,7 +150,7 @@ export async function run(options: DestroyOptions, ctx: Context): Promise<Destro
   const phase = parsePhase(options.phase);
   const loaded = await loadConfig({ cwd: ctx.cwd, config: options.config, io: ctx.io });
   const stage = resolveStage(loaded.config, options.stage, loaded.name);
-  const { aws, local, identity } = await connectStage(stage, options.aws ?? {}, ctx);
+  const { aws, local, identity } = await connectStage(stage, withSignal(options.aws, options.signal), ctx);
   const existing = await deployedStacks(aws, stage);
   if (phase) assertNoLaterPhase(phase, existing, stage.name);
   const chosen = existing.filter((s) => (!phase || s.phase === phase) && (!options.only || options.only.includes(s.name)));

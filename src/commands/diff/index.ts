@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import type { AwsFlags } from '../../aws/access.js';
+import { withSignal, type AwsFlags } from '../../aws/access.js';
 import type { AssemblyStack } from '../../aws/assembly.js';
 import type { AwsClients } from '../../aws/clients.js';
 import type { PlannedChange } from '../../aws/cfn/change-set-preview.js';
@@ -78,7 +78,7 @@ export async function run(options: DiffOptions, ctx: Context): Promise<DiffResul
   if (chosen.length === 0) throw new Spec3Error('NOTHING_TO_DIFF', `No stack of stage ${stage.name} matches the selection.`);
 
   const first = chosen[0]!;
-  const { connection, reads: lookup } = await connectStageWith(stage, options.aws ?? {}, ctx, (aws) => lookupRole(aws, first));
+  const { connection, reads: lookup } = await connectStageWith(stage, withSignal(options.aws, options.signal), ctx, (aws) => lookupRole(aws, first));
   if (lookup.unavailable) ctx.io.emit({ code: 'LOOKUP_ROLE_UNAVAILABLE', level: 'warn', message: lookup.unavailable });
   ctx.io.emit({
     code: 'DIFF_START',

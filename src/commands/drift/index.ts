@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import type { AwsFlags } from '../../aws/access.js';
+import { withSignal, type AwsFlags } from '../../aws/access.js';
 import type { AssemblyStack } from '../../aws/assembly.js';
 import type { AwsClients } from '../../aws/clients.js';
 import { detectStackDrift, type ResourceDrift } from '../../aws/cfn/drift.js';
@@ -76,7 +76,7 @@ export async function run(options: DriftOptions, ctx: Context): Promise<DriftRes
   const {
     connection: { local },
     reads: role,
-  } = await connectStageWith(stage, options.aws ?? {}, ctx, (aws) => lookupRole(aws, chosen[0]!));
+  } = await connectStageWith(stage, withSignal(options.aws, options.signal), ctx, (aws) => lookupRole(aws, chosen[0]!));
   if (role.unavailable) ctx.io.emit({ code: 'LOOKUP_ROLE_UNAVAILABLE', level: 'warn', message: role.unavailable });
 
   const deadline = started + (options.timeoutSeconds ?? DEFAULT_DRIFT_TIMEOUT_SECONDS) * 1000;

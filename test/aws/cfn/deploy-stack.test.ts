@@ -155,8 +155,9 @@ describe('deployStack', () => {
     cfn.on(ExecuteChangeSetCommand).rejects(Object.assign(new Error('An internal error occurred'), { name: 'InternalFailure' }));
     cfn.on(DescribeChangeSetCommand).resolves({ Status: 'CREATE_COMPLETE', ExecutionStatus: 'AVAILABLE', CreationTime: created, Changes: [] });
     cfn.on(DescribeStacksCommand).resolves({ Stacks: [stack('REVIEW_IN_PROGRESS')] });
+    // InternalFailure is a fault of the service: named as such, with the stack's state.
     await expect(deployStack(aws, input, undefined, hooks)).rejects.toMatchObject({
-      code: 'STACK_CALL_FAILED',
+      code: 'AWS_UNAVAILABLE',
       message: `${name}: ExecuteChangeSet failed: InternalFailure: An internal error occurred\n  CloudFormation reports ${name} as REVIEW_IN_PROGRESS: the change set was not executed and none of its resources exist yet.`,
     });
   });
@@ -165,8 +166,45 @@ describe('deployStack', () => {
     cfn.on(CreateChangeSetCommand).rejects(Object.assign(new Error('Service is unavailable'), { name: 'ServiceUnavailable' }));
     cfn.on(DescribeStacksCommand).resolves({ Stacks: [stack('UPDATE_COMPLETE')] });
     await expect(deployStack(aws, input, toDeployed(stack('UPDATE_COMPLETE')), hooks)).rejects.toMatchObject({
-      code: 'STACK_CALL_FAILED',
+      code: 'AWS_UNAVAILABLE',
       message: expect.stringContaining(`CloudFormation reports ${name} as UPDATE_COMPLETE: the change set was not executed, so the stack is as it was.`),
+    });
+  });
+
+  it('a blip on DescribeChangeSet (503, then answers again) does not fail the deploy: the poll is made again', async () => {
+    const retrying = new AwsClients({ region: 'us-east-1', maxAttempts: 3, credentials: { accessKeyId: 'a', secretAccessKey: 'b' } });
+    cfn
+      .on(DescribeChangeSetCommand)
+      .rejectsOnce(Object.assign(new Error('Service is unavailable'), { name: 'ServiceUnavailable', $fault: 'server', $metadata: { httpStatusCode: 503 } }))
+      .resolves({ Status: 'CREATE_COMPLETE', ExecutionStatus: 'AVAILABLE', CreationTime: created, Changes: [] });
+    cfn.on(DescribeStackEventsCommand).resolves({ StackEvents: [] });
+    cfn.on(DescribeStacksCommand).resolves({ Stacks: [stack('CREATE_COMPLETE')] });
+    expect((await deployStack(retrying, input, undefined, hooks)).action).toBe('created');
+    expect(cfn.commandCalls(DescribeChangeSetCommand)).toHaveLength(2);
+    expect(cfn.commandCalls(DeleteChangeSetCommand)).toHaveLength(0);
+  });
+
+  it('a DescribeChangeSet that keeps failing: the change set is deleted (not left AVAILABLE) and the stack state named', async () => {
+    cfn.on(DescribeChangeSetCommand).rejects(Object.assign(new Error('Service is unavailable'), { name: 'ServiceUnavailable', $fault: 'server', $metadata: { httpStatusCode: 503 } }));
+    cfn.on(DescribeStacksCommand).resolves({ Stacks: [stack('UPDATE_COMPLETE')] });
+    await expect(deployStack(aws, input, toDeployed(stack('UPDATE_COMPLETE')), hooks)).rejects.toMatchObject({
+      code: 'AWS_UNAVAILABLE',
+      message: expect.stringContaining(`CloudFormation reports ${name} as UPDATE_COMPLETE: the change set was not executed, so the stack is as it was.`),
+    });
+    expect(cfn.commandCalls(DeleteChangeSetCommand)[0]!.args[0].input).toEqual({ ChangeSetName: csId, StackName: name });
+    expect(cfn.commandCalls(ExecuteChangeSetCommand)).toHaveLength(0);
+  });
+
+  it('credentials expiring while the change set runs: the error says it ran, with the state read again', async () => {
+    cfn.on(DescribeChangeSetCommand).resolves({ Status: 'CREATE_COMPLETE', ExecutionStatus: 'AVAILABLE', CreationTime: created, Changes: [] });
+    cfn.on(DescribeStackEventsCommand).rejects(Object.assign(new Error('The security token included in the request is expired'), { name: 'ExpiredToken', $fault: 'client', $metadata: { httpStatusCode: 403 } }));
+    cfn.on(DescribeStacksCommand).resolves({ Stacks: [stack('UPDATE_IN_PROGRESS')] });
+    const error = await deployStack(aws, input, toDeployed(stack('UPDATE_COMPLETE')), hooks).catch((e: unknown) => e);
+    expect(error).toMatchObject({
+      code: 'AWS_CREDENTIALS_EXPIRED',
+      changeSetRan: true,
+      message: expect.stringContaining(`CloudFormation reports ${name} as UPDATE_IN_PROGRESS: its change set was executed and CloudFormation is still working on it`),
+      hint: expect.stringContaining('aws sso login'),
     });
   });
 

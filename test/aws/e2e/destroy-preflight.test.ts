@@ -30,7 +30,7 @@ describe('destroy preflight on the local AWS', () => {
     dir = await initProject(await tempDir());
     project = (await readConfig(dir)).project;
     expect((await run('bootstrap', 'dev')).exitCode).toBe(0);
-    const deployed = await run('deploy', 'dev', '--phase', 'foundation');
+    const deployed = await run('deploy', 'dev', '--yes', '--phase', 'foundation');
     expect(deployed.exitCode, deployed.all).toBe(0);
   });
 

@@ -98,11 +98,12 @@ describe('deploy under faults', () => {
 
   for (const operation of ['CreateChangeSet', 'ExecuteChangeSet']) {
     it(`c: ${operation} fails (500 on every attempt of the first call): the stack's true state, exit 1; a re-run completes`, async () => {
-      // Every attempt (8) of the storage stack's first call fails; the other stacks' calls go through.
-      await startProxy({ rules: [{ operation, kind: '500', match: `StackName=${project}-dev-storage`, count: 8 }] });
-      const r = await proxied('deploy', 'dev', '--yes');
+      // Two attempts per call, two calls under the retry policy: all four of the storage stack's fail; the other stacks' calls go through.
+      await startProxy({ rules: [{ operation, kind: '500', match: `StackName=${project}-dev-storage`, count: 4 }] });
+      const r = await proxied('deploy', 'dev', '--max-attempts', '2', '--yes');
       expect(r.exitCode, r.all).toBe(1);
-      expect(r.stderr).toContain(`${project}-dev-storage: ${operation} failed: InternalFailure: An internal error occurred`);
+      expect(r.stderr).toContain(`${project}-dev-storage: ${operation} failed: InternalFailure: An internal error occurred (after 2 attempts)`);
+      expect(proxy!.injected()['500']).toEqual({ [operation]: 4 });
       const states = await stackStates();
       if (operation === 'CreateChangeSet') {
         expect(states.storage).toBeUndefined();
@@ -113,7 +114,7 @@ describe('deploy under faults', () => {
       }
       // Nothing of a later phase was started.
       expect(Object.keys(states).filter((s) => ['compute', 'api', 'monitoring', 'integrations'].includes(s))).toEqual([]);
-      summary(`c ${operation} 500 x8`, true);
+      summary(`c ${operation} 500 x4 (2 attempts x 2 calls)`, true);
 
       const again = await direct('deploy', 'dev', '--yes');
       expect(again.exitCode, again.all).toBe(0);
@@ -207,5 +208,62 @@ describe('deploy under faults', () => {
     expect(r.stderr).toContain(`aws cloudformation delete-stack --stack-name ${project}-dev-messaging --retain-resources`);
     expect((await stackStates()).messaging).toBe('DELETE_FAILED');
     summary('f DELETE_FAILED refused', true);
+  });
+  /** Resolves once `check` holds, looked at every 50 ms. */
+  const until = async (check: () => boolean) => {
+    while (!check()) await new Promise((r) => setTimeout(r, 50));
+  };
+
+  it('g: the endpoint refuses every connection for 60 s in the middle of a phase: the deploy resumes and completes', { timeout: 600_000 }, async () => {
+    // The third event poll starts the outage: stacks of the first phase are being created, the rest wait.
+    await startProxy({ rules: [{ operation: 'DescribeStackEvents', kind: 'outage', nth: 3, seconds: 60 }] });
+    const t0 = Date.now();
+    const r = await proxied('deploy', 'dev', '--yes');
+    const seconds = (Date.now() - t0) / 1000;
+    expect(r.exitCode, r.all).toBe(0);
+    expect(proxy!.injected().outage).toEqual({ DescribeStackEvents: 1 });
+    await expectStageDeployed();
+    expect(await lockValue()).toBeUndefined();
+    summary(`g 60 s outage mid-phase, deploy took ${seconds.toFixed(1)} s`, true);
+  });
+
+  it('h: a call never answered: timed out and retried, then a failure naming the state of each stack; the lock is released', async () => {
+    // Every event poll is held for ever; a 1 s call timeout and 2 attempts make the retries quick.
+    await startProxy({ rules: [{ operation: 'DescribeStackEvents', kind: 'hold', count: Infinity }] });
+    const r = await spec3(['deploy', 'dev', '--phase', 'foundation', '--max-attempts', '2', '--yes'], dir, { ...faultEnv(), SPEC3_CALL_TIMEOUT: '1' });
+    expect(r.exitCode, r.all).toBe(1);
+    const states = await stackStates();
+    expect(Object.keys(states).length).toBeGreaterThan(0);
+    // Each stack whose wait failed is named with the state CloudFormation reports, read again after the failure.
+    for (const [stack, state] of Object.entries(states)) {
+      expect(r.stderr, r.all).toContain(
+        `${project}-dev-${stack}: waiting for the change set to run failed: TimeoutError: no answer within 1 s (after 2 attempts)\n  CloudFormation reports ${project}-dev-${stack} as ${state}: its change set was executed`,
+      );
+    }
+    expect(r.stderr).toContain('SPEC3_CALL_TIMEOUT=120');
+    expect(r.stderr).toContain('was executed before the failure');
+    expect(r.stderr).not.toContain('Stacks that were already deployed are intact');
+    expect(r.stderr).not.toMatch(/bug in spec3|^\s+at /m);
+    // Two attempts of each of two calls per stack, each cut off by the timeout.
+    expect(proxy!.held()).toBe(4 * Object.keys(states).length);
+    expect(await lockValue()).toBeUndefined();
+    summary(`h held DescribeStackEvents; states ${JSON.stringify(states)}`, true);
+  });
+
+  it('i: Ctrl-C while a call hangs: the call is cancelled and the run ends at once with 130, the lock released', async () => {
+    // The default 60 s call timeout: without the interruption reaching the call, the run would wait that long.
+    await startProxy({ rules: [{ operation: 'DescribeStackEvents', kind: 'hold', count: Infinity }] });
+    const { proc } = start(['deploy', 'dev', '--yes', '--phase', 'foundation'], faultEnv());
+    await until(() => proxy!.held() > 0);
+    const t0 = Date.now();
+    proc.kill('SIGINT');
+    const r = await proc;
+    const ms = Date.now() - t0;
+    expect(r.exitCode, r.all).toBe(130);
+    expect(r.stderr).toContain('Interrupted; no new stack was started');
+    // A bound an order of magnitude below the held call's 60 s timeout: the call was cancelled, not waited out.
+    expect(ms, r.all).toBeLessThan(5_000);
+    expect(await lockValue()).toBeUndefined();
+    summary(`i Ctrl-C during a held call: ended ${ms} ms after SIGINT`, true);
   });
 });

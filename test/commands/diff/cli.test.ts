@@ -1,8 +1,7 @@
-import { PassThrough } from 'node:stream';
 import { DeleteChangeSetCommand } from '@aws-sdk/client-cloudformation';
 import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { main } from '../../../src/cli/main.js';
+import { runMain } from '../../helpers/cli.js';
 import { useTempDirs } from '../../helpers/tmp.js';
 import {
   apiTemplate,
@@ -41,16 +40,7 @@ async function stage(compute = computeTemplate()): Promise<void> {
   assembly = await writeStage(dir, { storage: storageTemplate(), compute, api: apiTemplate() });
 }
 
-async function spec3(...argv: string[]) {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = '';
-  let err = '';
-  stdout.on('data', (d) => (out += d));
-  stderr.on('data', (d) => (err += d));
-  const code = await main(argv, { cwd: dir, env: { ...ENV, CI: '1', NO_COLOR: '1' }, stdin: new PassThrough(), stdout, stderr });
-  return { code, out, err };
-}
+const spec3 = (...argv: string[]) => runMain(argv, dir, { ...ENV, CI: '1', NO_COLOR: '1' });
 
 describe('spec3 diff (in-process)', () => {
   it('exits 0 and lists every stack without differences when nothing would change', async () => {
