@@ -26,7 +26,8 @@ export function jsonPath(segments: readonly PropertyKey[]): string {
   return out || '(top level)';
 }
 
-function closest(word: string, candidates: readonly string[]): string | undefined {
+/** The candidate nearest to `word` (edit distance), when it is near enough to be a likely typo. */
+export function closest(word: string, candidates: readonly string[]): string | undefined {
   const distance = (a: string, b: string): number => {
     const row = Array.from({ length: b.length + 1 }, (_, i) => i);
     for (let i = 1; i <= a.length; i++) {
@@ -97,7 +98,8 @@ const JSON_KINDS: Readonly<Record<string, string>> = {
   boolean: 'true or false',
 };
 
-function valueAt(raw: unknown, segments: readonly PropertyKey[]): unknown {
+/** The value at a JSON path, or undefined where the path leads nowhere. */
+export function valueAt(raw: unknown, segments: readonly PropertyKey[]): unknown {
   let node = raw;
   for (const seg of segments) {
     if (node === null || typeof node !== 'object') return undefined;

@@ -5,6 +5,7 @@ import type { Context } from '../../context.js';
 import { loadConfig, type LoadedConfig } from '../../config/load.js';
 import { resolveFunctions, resolveStage, type ResolvedStage } from '../../config/resolve.js';
 import { DEFAULT_RUNTIME, RUNTIME_CREATE_BLOCKED } from '../../config/schema.js';
+import { hasExtensions } from '../../config/extensions.js';
 import { Spec3Error } from '../../errors.js';
 import type { PlannedPhase } from '../../stack/plan.js';
 import { bundleFunctions } from './bundle.js';
@@ -56,6 +57,11 @@ export async function synthesize(options: SynthesizeOptions, ctx: Pick<Context, 
   const { config, dir } = loaded;
   const stage = resolveStage(config, options.stage, loaded.name);
   const functions = resolveFunctions(config, stage);
+  if (hasExtensions(stage.extensions)) {
+    // The resource specification is large: read only for a stage with raw CloudFormation.
+    const { checkRawExtensions } = await import('../../config/extension-check.js');
+    await checkRawExtensions(stage.extensions);
+  }
   const shownFile = loaded.name;
   await checkSources(functions, dir, shownFile);
   const serviceSource = await checkServiceSource(config.features.service, dir, shownFile);
