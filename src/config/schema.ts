@@ -199,18 +199,21 @@ const extensionBlock = (resource: z.ZodType, output: z.ZodType) =>
     },
     { error: shape('an object with "resources" and/or "outputs"') },
   );
-const extensionsBy = (resource: z.ZodType, output: z.ZodType, what: string) =>
+// One block schema per form, shared by every kind: the JSON Schema then holds each form once ($defs).
+const extensionsBy = (block: ReturnType<typeof extensionBlock>, what: string) =>
   z
-    .strictObject(Object.fromEntries(STACK_KINDS.map((kind) => [kind, extensionBlock(resource, output).optional()])) as Record<StackKind, z.ZodOptional<ReturnType<typeof extensionBlock>>>, {
+    .strictObject(Object.fromEntries(STACK_KINDS.map((kind) => [kind, block.optional()])) as Record<StackKind, z.ZodOptional<typeof block>>, {
       error: shape(`an object by stack kind, e.g. { "storage": { "resources": { ... } } }`),
     })
     .describe(what);
 
-export const extensionsSchema = extensionsBy(rawResourceSchema, rawOutputSchema, 'Raw CloudFormation resources and outputs merged into the stack of each kind.');
+export const extensionsSchema = extensionsBy(
+  extensionBlock(rawResourceSchema, rawOutputSchema).meta({ id: 'RawExtension' }),
+  'Raw CloudFormation resources and outputs merged into the stack of each kind.',
+);
 /** A stage's layer: any field of a resource, merged over the base field by field (null removes one). */
 export const stageExtensionsSchema = extensionsBy(
-  rawResourceSchema.partial(),
-  rawOutputSchema.partial(),
+  extensionBlock(rawResourceSchema.partial(), rawOutputSchema.partial()).meta({ id: 'RawExtensionStageLayer' }),
   "This stage's values over `extensions`: objects merge key by key, lists and values replace, null removes; a resource with a Type exists in this stage only.",
 );
 
