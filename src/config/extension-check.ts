@@ -101,7 +101,8 @@ function checkShape(db: SpecDb, shape: SpecShape, value: unknown, at: PropertyKe
   for (const [name, child] of Object.entries(value)) {
     const property = shape.properties[name];
     if (!property) {
-      const guess = closest(name, names);
+      // A near miss, or the name a shortened one stands for (PointInTimeRecovery -> ...Specification).
+      const guess = closest(name, names) ?? names.find((n) => n.toLowerCase().startsWith(name.toLowerCase()));
       report([...at, name], `${what} has no property "${name}"; ${guess ? `did you mean "${guess}"?` : `its properties are ${names.join(', ') || '(none)'}`}`);
       continue;
     }

@@ -4,7 +4,7 @@ import { deepMerge, extensionField } from '../../src/config/extensions.js';
 import { parseConfig } from '../../src/config/load.js';
 import { resolveStage } from '../../src/config/resolve.js';
 import type { Spec3ConfigInput } from '../../src/config/schema.js';
-import { Spec3Error } from '../../src/errors.js';
+import { spec3ErrorOf as rejection, spec3RejectionOf as rejectionOf } from '../helpers/errors.js';
 import { sampleConfig } from '../helpers/project.js';
 
 type Loose = Record<string, any>;
@@ -25,26 +25,6 @@ function configWith(extensions: Loose | undefined, stages: Loose = {}, defaults?
   const merged: Loose = { ...base.stages };
   for (const [name, layer] of Object.entries(stages)) merged[name] = { ...merged[name], extensions: layer };
   return JSON.stringify({ ...base, stages: merged, ...(extensions ? { extensions } : {}), ...(defaults ? { defaults: { extensions: defaults } } : {}) } as Spec3ConfigInput);
-}
-
-function rejection(fn: () => unknown): Spec3Error {
-  try {
-    fn();
-  } catch (error) {
-    if (error instanceof Spec3Error) return error;
-    throw error;
-  }
-  throw new Error('expected a Spec3Error');
-}
-
-async function rejectionOf(promise: Promise<unknown>): Promise<Spec3Error> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof Spec3Error) return error;
-    throw error;
-  }
-  throw new Error('expected a Spec3Error');
 }
 
 describe('extensions in spec3.config.json', () => {

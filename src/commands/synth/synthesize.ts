@@ -112,19 +112,22 @@ export async function synthesize(options: SynthesizeOptions, ctx: Pick<Context, 
       import('../../stack/plan.js'),
       import('../../stack/stacks/pipeline-stack.js'),
     ]);
-    const { app } = buildApp({
-      stage,
-      functions,
-      features: config.features,
-      assets,
-      outdir: outDir,
-      ...(serviceSource ? { serviceSource } : {}),
-      ownsOidcProvider: ownsOidcProvider(config, stage.name),
-    });
     let assembly;
     try {
+      const { app } = buildApp({
+        stage,
+        functions,
+        features: config.features,
+        assets,
+        outdir: outDir,
+        ...(serviceSource ? { serviceSource } : {}),
+        ownsOidcProvider: ownsOidcProvider(config, stage.name),
+      });
       assembly = app.synth();
     } catch (error) {
+      // Building stages code assets into the directory before any check can fail; a half-written
+      // assembly (no manifest) would make the next synth refuse the directory, so it goes.
+      await rm(outDir, { recursive: true, force: true });
       throw asPhaseError(error);
     }
     checkPhases(assembly);

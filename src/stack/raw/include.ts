@@ -1,6 +1,7 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
-import { CfnElement, Lazy, RemovalPolicy, Stage } from 'aws-cdk-lib';
+import { CfnElement, Lazy, RemovalPolicy } from 'aws-cdk-lib';
 import { CfnInclude } from 'aws-cdk-lib/cloudformation-include';
 import { extensionField, type RawExtension, type ResolvedExtensions } from '../../config/extensions.js';
 import type { ResolvedStage } from '../../config/resolve.js';
@@ -82,18 +83,25 @@ export function addRawExtensions(input: RawExtensionsInput): void {
   for (const slot of slots) slot.value = resolveSlot(slot, slot.consumer, included, input);
 }
 
-/** Writes the block as a template beside the cloud assembly (CfnInclude reads files) and includes it. */
+/**
+ * Includes the block as a template. CfnInclude reads a file, so the template is written to a
+ * directory of its own and removed once read: nothing is left in the assembly directory, which
+ * must hold a cloud assembly or nothing (a failed synth would otherwise leave it unusable).
+ */
 function includeTemplate(stack: Spec3Stack, template: object, slots: readonly Slot[]): CfnInclude {
-  const dir = path.join(Stage.of(stack)!.outdir, 'raw-extensions');
-  mkdirSync(dir, { recursive: true });
-  const file = path.join(dir, `${stack.stackName}.json`);
-  writeFileSync(file, JSON.stringify(template, null, 2));
-  return new CfnInclude(stack, 'RawCloudFormation', {
-    templateFile: file,
-    // Each reference's value is decided once every stack's raw resources exist (a reference may
-    // point at a raw resource of a stack included later), so it is read lazily at synth.
-    parameters: Object.fromEntries(slots.map((s) => [s.parameter, Lazy.string({ produce: () => s.value })])),
-  });
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'spec3-raw-'));
+  try {
+    const file = path.join(dir, `${stack.stackName}.json`);
+    writeFileSync(file, JSON.stringify(template));
+    return new CfnInclude(stack, 'RawCloudFormation', {
+      templateFile: file,
+      // Each reference's value is decided once every stack's raw resources exist (a reference may
+      // point at a raw resource of a stack included later), so it is read lazily at synth.
+      parameters: Object.fromEntries(slots.map((s) => [s.parameter, Lazy.string({ produce: () => s.value })])),
+    });
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 function missingStack(ext: ResolvedExtensions, kind: StackKind, input: RawExtensionsInput): Spec3Error {

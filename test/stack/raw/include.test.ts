@@ -2,7 +2,7 @@ import { aws_dynamodb as dynamodb, aws_sqs as sqs, CfnElement, type Stack } from
 import type { CfnInclude } from 'aws-cdk-lib/cloudformation-include';
 import { describe, expect, it } from 'vitest';
 import type { Spec3ConfigInput } from '../../../src/config/schema.js';
-import { Spec3Error } from '../../../src/errors.js';
+import { spec3ErrorOf as rejection } from '../../helpers/errors.js';
 import { parameterName } from '../../../src/stack/naming.js';
 import type { StackKind } from '../../../src/stack/phases.js';
 import { FUNCTION_REFS, HANDLE_ALIASES, SPEC3_REFS } from '../../../src/stack/raw/refs.js';
@@ -20,16 +20,6 @@ const queueTagging = (refs: readonly string[]) => ({
 });
 
 const raw = (built: BuiltStage, kind: StackKind, id: string): Loose => (built.template(kind).toJSON() as Loose).Resources[id];
-
-function rejection(fn: () => unknown): Spec3Error {
-  try {
-    fn();
-  } catch (error) {
-    if (error instanceof Spec3Error) return error;
-    throw error;
-  }
-  throw new Error('expected a Spec3Error');
-}
 
 /** The resolved form of a token in its own stack. */
 const resolved = (stack: Stack, token: string | undefined) => stack.resolve(token);
