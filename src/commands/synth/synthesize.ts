@@ -106,9 +106,10 @@ export async function synthesize(options: SynthesizeOptions, ctx: Pick<Context, 
   try {
     await prepareOutDir(outDir);
     // aws-cdk-lib is loaded only here, never for --help or config errors.
-    const [{ buildApp }, { asPhaseError, checkPhases }, { planFromAssembly }, { ownsOidcProvider }] = await Promise.all([
+    const [{ buildApp }, { asPhaseError, checkPhases }, { checkStackLimits }, { planFromAssembly }, { ownsOidcProvider }] = await Promise.all([
       import('../../stack/app.js'),
       import('../../stack/phase-check.js'),
+      import('../../stack/limits.js'),
       import('../../stack/plan.js'),
       import('../../stack/stacks/pipeline-stack.js'),
     ]);
@@ -131,6 +132,7 @@ export async function synthesize(options: SynthesizeOptions, ctx: Pick<Context, 
       throw asPhaseError(error);
     }
     checkPhases(assembly);
+    checkStackLimits(assembly, stage.extensions);
     return { loaded, stage, outDir, phases: planFromAssembly(assembly) };
   } finally {
     if (scratch) await rm(scratch, { recursive: true, force: true });
