@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { aws_dynamodb as dynamodb, aws_sqs as sqs, CfnElement, type Stack } from 'aws-cdk-lib';
 import type { CfnInclude } from 'aws-cdk-lib/cloudformation-include';
 import { describe, expect, it } from 'vitest';
@@ -73,6 +75,21 @@ describe('every reference of the table resolves, in its own stack and from a lat
       const sameValue = Object.values(published).filter((p) => JSON.stringify(p.Properties?.Value) === JSON.stringify(resolved(producer, value)));
       expect(sameValue, ref).toHaveLength(1);
     });
+  });
+
+  it('are all in the README table, with their attributes', () => {
+    const readme = readFileSync(path.join(import.meta.dirname, '../../../README.md'), 'utf8');
+    const section = readme.slice(readme.indexOf('### Raw CloudFormation in spec3.config.json'), readme.indexOf('## The local AWS'));
+    const rows = section.split('\n').filter((l) => l.startsWith('| `'));
+    for (const kind of kinds) {
+      for (const [handle, attrs] of Object.entries(SPEC3_REFS[kind])) {
+        const row = rows.find((r) => r.includes(`\`${kind}.${handle}.`));
+        expect(row, `${kind}.${handle}`).toBeDefined();
+        for (const attribute of Object.keys(attrs)) expect(row!.includes(`.${attribute}\``) || row!.includes(`\`${attribute}\``), `${kind}.${handle}.${attribute}`).toBe(true);
+      }
+    }
+    const fnRow = rows.find((r) => r.includes('`compute.functions.<name>.'))!;
+    for (const attribute of Object.keys(FUNCTION_REFS)) expect(fnRow, attribute).toContain(`.${attribute}\``);
   });
 
   it('knows the short names of handles', () => {
