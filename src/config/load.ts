@@ -100,7 +100,8 @@ const JSON_KINDS: Readonly<Record<string, string>> = {
   boolean: 'true or false',
 };
 
-function valueAt(raw: unknown, segments: readonly PropertyKey[]): unknown {
+/** The value at a JSON path, or undefined where the path leads nowhere. */
+export function valueAt(raw: unknown, segments: readonly PropertyKey[]): unknown {
   let node = raw;
   for (const seg of segments) {
     if (node === null || typeof node !== 'object') return undefined;

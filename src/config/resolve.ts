@@ -2,6 +2,7 @@ import { Spec3Error } from '../errors.js';
 import { layeredSettings } from './presets.js';
 import type { FunctionConfig, Spec3Config, StageSettings } from './schema.js';
 import { CONFIG_FILE, closest } from './load.js';
+import { resolveExtensions, type ResolvedExtensions } from './extensions.js';
 
 /** A stage with every setting decided: what the embedded CDK app is built from. */
 export interface ResolvedStage {
@@ -38,6 +39,8 @@ export interface ResolvedStage {
   readonly slo: { readonly availability: number };
   readonly search: { readonly standbyReplicas: boolean };
   readonly graph: { readonly instanceClass: string; readonly instances: number };
+  /** Raw CloudFormation merged into the stage's stacks (`extensions`, layered per stage). */
+  readonly extensions: ResolvedExtensions;
 }
 
 export type FunctionOverrides = NonNullable<StageSettings['functions']>[string];
@@ -102,6 +105,7 @@ export function resolveStage(config: Spec3Config, stageName: string, file: strin
     slo: s.slo as ResolvedStage['slo'],
     search: s.search as ResolvedStage['search'],
     graph: s.graph as ResolvedStage['graph'],
+    extensions: resolveExtensions(config, stageName, file),
   };
 }
 

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { APPROVAL_LEVELS } from './approval.js';
+import { STACK_PHASES, type StackKind } from '../stack/phases.js';
 
 /**
  * The schema of `spec3.config.json`. One source of truth: it validates the file, gives the
@@ -142,6 +143,81 @@ export const graphSettingsSchema = z
   })
   .describe('Sizing of the graph database in this stage.');
 
+/*
+ * Raw CloudFormation extensions: `extensions.<stack kind>.resources` and `.outputs`, merged into
+ * that stack's template; a stage layers its own values over them under
+ * `stages.<stage>.extensions` (or `defaults.extensions`). Properties are checked against the
+ * CloudFormation resource specification at synth (src/config/extension-check.ts), not here:
+ * the specification is large and only loaded when a config has extensions.
+ */
+export const STACK_KINDS = Object.keys(STACK_PHASES) as StackKind[];
+export const DELETION_POLICIES = ['Delete', 'Retain', 'RetainExceptOnCreate', 'Snapshot'] as const;
+export const UPDATE_REPLACE_POLICIES = ['Delete', 'Retain', 'Snapshot'] as const;
+/** The object that stands for a value of a spec3 resource, e.g. { "spec3:ref": "storage.table.arn" }. */
+export const REF_KEY = 'spec3:ref';
+
+const logicalId = z.string().regex(/^[A-Za-z0-9]{1,255}$/, { error: 'expected a CloudFormation logical id: letters and digits only, e.g. "AuditTable"' });
+const jsonObject = (example: string) =>
+  z.record(z.string(), z.unknown(), { error: shape(`an object, e.g. ${example}`) });
+
+const rawResourceFields = {
+  Type: z
+    .string({ error: 'expected a CloudFormation resource type such as "AWS::SQS::Queue"' })
+    .regex(/^[A-Za-z0-9]+::[A-Za-z0-9]+::[A-Za-z0-9]+$/, { error: 'expected a resource type "<Vendor>::<Service>::<Resource>", e.g. "AWS::DynamoDB::Table"' })
+    .describe('CloudFormation resource type, e.g. "AWS::DynamoDB::Table".'),
+  Properties: jsonObject('{ "BillingMode": "PAY_PER_REQUEST" }')
+    .optional()
+    .describe(`The resource's properties, as in a CloudFormation template; { "${REF_KEY}": "<kind>.<handle>.<attribute>" } stands for a value of a spec3 resource.`),
+  DependsOn: z
+    .union([logicalId, z.array(logicalId)], { error: 'expected a logical id or a list of logical ids of resources of the same extension block' })
+    .optional(),
+  DeletionPolicy: z
+    .enum(DELETION_POLICIES, { error: `expected one of ${DELETION_POLICIES.join(', ')}` })
+    .optional()
+    .describe('What destroy does with the resource; data resources without one are retained in protected and retainData stages.'),
+  UpdateReplacePolicy: z.enum(UPDATE_REPLACE_POLICIES, { error: `expected one of ${UPDATE_REPLACE_POLICIES.join(', ')}` }).optional(),
+  Metadata: jsonObject('{ "cdk_nag": { "rules_to_suppress": [{ "id": "AwsSolutions-SQS3", "reason": "..." }] } }')
+    .optional()
+    .describe('Template metadata of the resource; cdk_nag.rules_to_suppress acknowledges a finding with a reason.'),
+};
+const rawOutputFields = {
+  Value: z
+    .union([z.string(), jsonObject('{ "Fn::GetAtt": ["AuditTable", "Arn"] }')], { error: 'expected a string or an intrinsic function object' })
+    .describe('What the output shows in `spec3 status`.'),
+  Description: z.string({ error: 'expected a description string' }).optional(),
+};
+
+export const rawResourceSchema = z
+  .strictObject(rawResourceFields, { error: shape('a resource object, e.g. { "Type": "AWS::SQS::Queue", "Properties": {} }') })
+  .describe('A CloudFormation resource (Condition and Export are not supported: stages decide, and stacks share values through SSM).');
+const rawOutputSchema = z.strictObject(rawOutputFields, { error: shape('an output object, e.g. { "Value": { "Ref": "AuditTable" } }') });
+
+const extensionBlock = (resource: z.ZodType, output: z.ZodType) =>
+  z.strictObject(
+    {
+      resources: z.record(logicalId, resource, { error: shape('an object of resources by logical id, e.g. { "AuditTable": { "Type": "AWS::DynamoDB::Table" } }') }).optional(),
+      outputs: z.record(logicalId, output, { error: shape('an object of outputs by logical id, e.g. { "AuditTableName": { "Value": { "Ref": "AuditTable" } } }') }).optional(),
+    },
+    { error: shape('an object with "resources" and/or "outputs"') },
+  );
+// One block schema per form, shared by every kind: the JSON Schema then holds each form once ($defs).
+const extensionsBy = (block: ReturnType<typeof extensionBlock>, what: string) =>
+  z
+    .strictObject(Object.fromEntries(STACK_KINDS.map((kind) => [kind, block.optional()])) as Record<StackKind, z.ZodOptional<typeof block>>, {
+      error: shape(`an object by stack kind, e.g. { "storage": { "resources": { ... } } }`),
+    })
+    .describe(what);
+
+export const extensionsSchema = extensionsBy(
+  extensionBlock(rawResourceSchema, rawOutputSchema).meta({ id: 'RawExtension' }),
+  'Raw CloudFormation resources and outputs merged into the stack of each kind.',
+);
+/** A stage's layer: any field of a resource, merged over the base field by field (null removes one). */
+export const stageExtensionsSchema = extensionsBy(
+  extensionBlock(rawResourceSchema.partial(), rawOutputSchema.partial()).meta({ id: 'RawExtensionStageLayer' }),
+  "This stage's values over `extensions`: objects merge key by key, lists and values replace, null removes; a resource with a Type exists in this stage only.",
+);
+
 export const stageSettingsSchema = z
   .strictObject(
     {
@@ -190,6 +266,7 @@ export const stageSettingsSchema = z
         .regex(EMAIL, { error: 'expected an e-mail address, e.g. "oncall@example.com"' })
         .optional()
         .describe('Address subscribed to the alert topic.'),
+      extensions: stageExtensionsSchema.optional(),
     },
     { error: shape('an object of stage settings, e.g. { "account": "123456789012", "region": "us-east-1" }') },
   )
@@ -387,6 +464,7 @@ export const configSchema = z
         .array(functionSchema, { error: shape('a list of functions, e.g. [{ "name": "api", "handler": "orders.handlers.api.handler" }]') })
         .default([]),
       features: featuresSchema,
+      extensions: extensionsSchema.optional(),
     },
     { error: shape('a JSON object at the top level, e.g. { "project": "orders", "stages": { "dev": { "account": "123456789012", "region": "us-east-1" } } }') },
   )
@@ -400,3 +478,6 @@ export type FunctionConfig = z.output<typeof functionSchema>;
 export type TriggerConfig = z.output<typeof triggerSchema>;
 export type Runtime = (typeof RUNTIMES)[number];
 export type AccessGrant = (typeof ACCESS_GRANTS)[number];
+export type RawResourceConfig = z.output<typeof rawResourceSchema>;
+export type ExtensionsConfig = z.output<typeof extensionsSchema>;
+export type StageExtensionsConfig = z.output<typeof stageExtensionsSchema>;

@@ -17,6 +17,7 @@ import { StorageStack } from './stacks/storage-stack.js';
 import type { Spec3Stack } from './spec3-stack.js';
 import { Wiring } from './wiring.js';
 import { stackKindsOf } from './kinds.js';
+import { addRawExtensions } from './raw/include.js';
 
 export interface AppInput {
   readonly stage: ResolvedStage;
@@ -51,6 +52,9 @@ export function buildApp(input: AppInput): BuiltApp {
       // S3 server access logs are delivered under a bucket policy for the logging service rather
       // than the legacy log-delivery ACL, which would force ACLs back on for the log bucket.
       '@aws-cdk/aws-s3:serverAccessLogsUseBucketPolicy': true,
+      // The stack quotas are checked after synth by src/stack/limits.ts, with a named error that
+      // says where the resources come from; CDK's own check (500 resources) would be a bare throw.
+      '@aws-cdk/core:stackResourceLimit': 0,
     },
   });
   const wiring = new Wiring();
@@ -75,6 +79,9 @@ export function buildApp(input: AppInput): BuiltApp {
   stacks.push(new MonitoringStack(app, { ...base, functions: input.functions, api: input.features.api }));
 
   if (has.has('integrations')) stacks.push(new IntegrationsStack(app, { ...base, functions: input.functions }));
+
+  // Raw CloudFormation goes in last: it may reference any of spec3's resources of the stage.
+  addRawExtensions({ stage, stacks, wiring });
 
   // Dashboards take no tags in CloudFormation (cfn-lint E3002), though aws-cdk-lib would add them.
   const untaggable = { excludeResourceTypes: ['AWS::CloudWatch::Dashboard'] };

@@ -12,7 +12,8 @@ import type { Spec3Stack } from './spec3-stack.js';
  */
 export class Wiring {
   private readonly stacks = new Map<StackKind, Spec3Stack>();
-  private readonly published = new Set<string>();
+  /** Parameter name -> the producer's own token for the value (what its stack uses directly). */
+  private readonly published = new Map<string, string>();
 
   register(stack: Spec3Stack): void {
     this.stacks.set(stack.kind, stack);
@@ -25,13 +26,24 @@ export class Wiring {
   /** Makes `value` readable by other stacks under `key`. */
   publish(producer: Spec3Stack, key: string, value: string, description?: string): void {
     const name = this.parameter(producer.kind, producer, key);
-    this.published.add(name);
+    this.published.set(name, value);
     new ssm.StringParameter(producer, `Out-${key.replace(/[^A-Za-z0-9]/g, '-')}`, {
       parameterName: name,
       stringValue: value,
       description: description ?? `${key} of ${producer.stackName}, read by later stacks`,
       simpleName: false,
     });
+  }
+
+  /** The value `kind` published under `key`, as its own stack uses it; undefined when it publishes no such key. */
+  publishedValue(kind: StackKind, key: string): string | undefined {
+    const producer = this.stacks.get(kind);
+    return producer ? this.published.get(this.parameter(kind, producer, key)) : undefined;
+  }
+
+  /** The stack of a kind, when the stage has one. */
+  stackOf(kind: StackKind): Spec3Stack | undefined {
+    return this.stacks.get(kind);
   }
 
   /**

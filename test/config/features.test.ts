@@ -3,6 +3,7 @@ import { parseConfig } from '../../src/config/load.js';
 import { resolveFunctions, resolveStage } from '../../src/config/resolve.js';
 import type { Spec3ConfigInput } from '../../src/config/schema.js';
 import { Spec3Error } from '../../src/errors.js';
+import { spec3ErrorOf } from '../helpers/errors.js';
 import { sampleConfig } from '../helpers/project.js';
 
 /** The sample config with `overrides`; `features` are added to the sample's own (its API and VPC). */
@@ -12,13 +13,7 @@ const SERVICE = { image: 'public.ecr.aws/nginx/nginx:1.27' };
 
 /** The error parsing `overrides` gives, for its message. */
 function problem(overrides: Partial<Spec3ConfigInput>): Spec3Error {
-  try {
-    parse(overrides);
-  } catch (error) {
-    if (error instanceof Spec3Error) return error;
-    throw error;
-  }
-  throw new Error('expected the config to be refused');
+  return spec3ErrorOf(() => parse(overrides));
 }
 
 describe('optional parts: per-stage sizing', () => {

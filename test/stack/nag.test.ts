@@ -3,11 +3,13 @@ import { DEFAULT_STAGES } from '../../src/config/presets.js';
 import type { Spec3ConfigInput } from '../../src/config/schema.js';
 import { useStages, valuesUnder, type BuiltStage, type StageName } from './build.js';
 import { fullExample, initConfig, nagFindings, type Finding } from './nag.js';
+import { rawConfig } from './raw/config.js';
 
 /** Configs whose every stage must pass the AWS Solutions checks; add a row to cover another one. */
 export const NAG_CASES: readonly { readonly name: string; readonly config: () => Spec3ConfigInput }[] = [
   { name: 'default project (init --yes)', config: initConfig },
   { name: 'full-feature example (examples/full)', config: fullExample },
+  { name: 'raw CloudFormation extensions (test/stack/raw/config.ts)', config: rawConfig },
 ];
 
 /** `rule: count` per severity, for a readable failure message and the printed summary. */

@@ -5,6 +5,7 @@ import type { Context } from '../../context.js';
 import { loadConfig, type LoadedConfig } from '../../config/load.js';
 import { resolveFunctions, resolveStage, type ResolvedStage } from '../../config/resolve.js';
 import { DEFAULT_RUNTIME, RUNTIME_CREATE_BLOCKED } from '../../config/schema.js';
+import { hasExtensions } from '../../config/extensions.js';
 import { Spec3Error } from '../../errors.js';
 import type { PlannedPhase } from '../../stack/plan.js';
 import { bundleFunctions } from './bundle.js';
@@ -58,6 +59,11 @@ export async function synthesize(options: SynthesizeOptions, ctx: Pick<Context, 
   const { config, dir } = loaded;
   const stage = resolveStage(config, options.stage, loaded.name);
   const functions = resolveFunctions(config, stage);
+  if (hasExtensions(stage.extensions)) {
+    // The resource specification is large: read only for a stage with raw CloudFormation.
+    const { checkRawExtensions } = await import('../../config/extension-check.js');
+    await checkRawExtensions(stage.extensions);
+  }
   const shownFile = loaded.name;
   await checkSources(functions, dir, shownFile);
   const serviceSource = await checkServiceSource(config.features.service, dir, shownFile);
@@ -102,25 +108,29 @@ export async function synthesize(options: SynthesizeOptions, ctx: Pick<Context, 
   try {
     await prepareOutDir(outDir);
     // aws-cdk-lib is loaded only here, never for --help or config errors.
-    const [{ buildApp }, { asPhaseError, checkPhases }, { planFromAssembly }, { ownsOidcProvider }] = await Promise.all([
+    const [{ buildApp }, { asPhaseError, checkPhases }, { checkStackLimits }, { planFromAssembly }, { ownsOidcProvider }] = await Promise.all([
       import('../../stack/app.js'),
       import('../../stack/phase-check.js'),
+      import('../../stack/limits.js'),
       import('../../stack/plan.js'),
       import('../../stack/stacks/pipeline-stack.js'),
     ]);
-    const { app } = buildApp({
-      stage,
-      functions,
-      features: config.features,
-      assets,
-      outdir: outDir,
-      ...(serviceSource ? { serviceSource } : {}),
-      ownsOidcProvider: ownsOidcProvider(config, stage.name),
-    });
     let assembly;
     try {
+      const { app } = buildApp({
+        stage,
+        functions,
+        features: config.features,
+        assets,
+        outdir: outDir,
+        ...(serviceSource ? { serviceSource } : {}),
+        ownsOidcProvider: ownsOidcProvider(config, stage.name),
+      });
       assembly = app.synth();
     } catch (error) {
+      // Building stages code assets into the directory before any check can fail; a half-written
+      // assembly (no manifest) would make the next synth refuse the directory, so it goes.
+      await rm(outDir, { recursive: true, force: true });
       throw asPhaseError(error);
     }
     checkPhases(assembly);
@@ -130,6 +140,7 @@ export async function synthesize(options: SynthesizeOptions, ctx: Pick<Context, 
       (fn) => functionName({ project: stage.project, stage: stage.name }, fn),
       shownFile,
     );
+    checkStackLimits(assembly, stage.extensions);
     return { loaded, stage, outDir, phases: planFromAssembly(assembly) };
   } finally {
     if (scratch) await rm(scratch, { recursive: true, force: true });

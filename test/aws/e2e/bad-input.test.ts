@@ -47,6 +47,13 @@ const lowMemory = (c: Config) => {
 };
 const lowMemoryExpect = { code: 'CONFIG_INVALID', field: 'functions[0].memory', says: 'expected memory in MB of at least 128', hint: 'Fix the field' };
 
+/** A raw DynamoDB table and a raw queue tagged with a reference, for the raw CloudFormation cases. */
+const rawTable = {
+  Type: 'AWS::DynamoDB::Table',
+  Properties: { BillingMode: 'PAY_PER_REQUEST', KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }], AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }] },
+};
+const rawQueue = (ref: string) => ({ Type: 'AWS::SQS::Queue', Properties: { Tags: [{ Key: 'ref', Value: { 'spec3:ref': ref } }] } });
+
 const CASES: readonly BadInput[] = [
   // Not a config at all.
   { name: 'JSON with a trailing comma', text: '{\n  "project": "demo",\n  "stages": { "dev": { "account": "123456789012", "region": "us-east-1" }, }\n}\n', expect: { code: 'CONFIG_INVALID_JSON', field: 'line 3, column', says: 'not valid JSON', hint: 'no comments or trailing commas' } },
@@ -132,6 +139,17 @@ const CASES: readonly BadInput[] = [
   { name: 'a bucket name over 63 characters', edit: (c) => { c.project = 'orders-platform-core'; c.stages = { sandbox123: { account: '123456789012', region: 'ap-southeast-2' } }; }, args: ['deploy', 'sandbox123'], expect: { code: 'CONFIG_INVALID', field: 'stages.sandbox123', says: 'the bucket name "orders-platform-core-sandbox123-data-123456789012-ap-southeast-2" is 64 characters; S3 allows 63', hint: 'Shorten the project or stage name' } },
   { name: 'a project name over 20 characters', edit: (c) => { c.project = 'orders-platform-core-x'; }, expect: { code: 'CONFIG_INVALID', field: 'project', says: 'expected at most 20 characters', hint: 'it prefixes every resource name' } },
   { name: 'a stage name over 10 characters', edit: (c) => { c.stages.development = c.stages.dev; }, expect: { code: 'CONFIG_INVALID', field: 'stages.development', says: 'invalid name', hint: 'at most 10 characters' } },
+
+  // Raw CloudFormation extensions (extensions.<kind> in the config), refused at synth.
+  { name: 'raw CloudFormation: an unknown property', edit: (c) => { c.extensions = { storage: { resources: { AuditTable: { ...rawTable, Properties: { ...rawTable.Properties, BilingMode: 'PAY_PER_REQUEST' } } } } }; }, expect: { code: 'EXTENSION_INVALID', field: 'extensions.storage.resources.AuditTable.Properties.BilingMode', says: 'AWS::DynamoDB::Table has no property "BilingMode"', hint: 'did you mean "BillingMode"?' } },
+  { name: 'raw CloudFormation: an unknown property in a stage layer (bootstrapped)', bootstrap: true, edit: (c) => { c.extensions = { storage: { resources: { AuditTable: rawTable } } }; c.stages.dev.extensions = { storage: { resources: { AuditTable: { Properties: { PointInTimeRecovery: true } } } } }; }, expect: { code: 'EXTENSION_INVALID', field: 'stages.dev.extensions.storage.resources.AuditTable.Properties.PointInTimeRecovery', says: 'has no property "PointInTimeRecovery"', hint: 'did you mean "PointInTimeRecoverySpecification"?' } },
+  { name: 'raw CloudFormation: an unknown resource type', edit: (c) => { c.extensions = { messaging: { resources: { Bus: { Type: 'AWS::Events::EventBuss', Properties: { Name: 'audit' } } } } }; }, expect: { code: 'EXTENSION_INVALID', field: 'extensions.messaging.resources.Bus.Type', says: '"AWS::Events::EventBuss" is no CloudFormation resource type', hint: 'did you mean "AWS::Events::EventBus"?' } },
+  { name: 'raw CloudFormation: a reference to a missing spec3 resource', edit: (c) => { c.extensions = { compute: { resources: { Q: rawQueue('storage.tabel.arn') } } }; }, expect: { code: 'EXTENSION_REF_MISSING', field: 'extensions.compute.resources.Q.Properties.Tags[0].Value', says: '"storage.tabel.arn" is no spec3 resource of stage dev', hint: 'storage.table.arn, storage.table.name' } },
+  { name: 'raw CloudFormation: a reference to a later phase', edit: (c) => { c.extensions = { storage: { resources: { Q: rawQueue('compute.functions.api.arn') } } }; }, expect: { code: 'PHASE_ORDER', field: 'extensions.storage.resources.Q.Properties.Tags[0].Value', says: 'a later phase than demo-dev-storage (phase foundation)', hint: 'of a stack of phase app or later' } },
+  { name: 'raw CloudFormation: an unknown stack kind', edit: (c) => { c.extensions = { storge: { resources: { AuditTable: rawTable } } }; }, expect: { code: 'CONFIG_INVALID', field: 'extensions.storge', says: 'unknown field', hint: 'did you mean "storage"?' } },
+  { name: 'raw CloudFormation: a stack past 500 resources', edit: (c) => { c.extensions = { monitoring: { resources: Object.fromEntries(Array.from({ length: 500 }, (_, i) => [`Queue${i}`, { Type: 'AWS::SQS::Queue' }])) } }; }, expect: { code: 'STACK_LIMIT', field: 'extensions.monitoring', says: 'CloudFormation allows 500 (500 of them from extensions.monitoring', hint: 'Move some of extensions.monitoring' } },
+  { name: "raw CloudFormation: a logical id of spec3's own", edit: (c) => { c.extensions = { messaging: { resources: { WorkQueue94013F35: { Type: 'AWS::SQS::Queue' } } } }; }, expect: { code: 'EXTENSION_LOGICAL_ID_CLASH', field: 'extensions.messaging.resources.WorkQueue94013F35', says: "is already a logical id of spec3's own demo-dev-messaging template", hint: 'Rename it' } },
+  { name: 'raw CloudFormation: a stack kind the stage does not have', edit: (c) => { c.extensions = { edge: { resources: { Q: rawQueue('storage.table.arn') } } }; }, expect: { code: 'EXTENSION_STACK_MISSING', field: 'extensions.edge', says: 'stage dev has no edge stack', hint: 'Move the block to extensions.<kind>' } },
 
   // The command line.
   { name: 'an unknown stage', args: ['deploy', 'qa'], expect: { code: 'UNKNOWN_STAGE', field: 'Unknown stage "qa"', says: 'defines "dev", "staging", "prod"', hint: 'add "qa" under "stages"' } },
