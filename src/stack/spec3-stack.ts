@@ -3,6 +3,7 @@ import type { Construct } from 'constructs';
 import type { ResolvedStage } from '../config/resolve.js';
 import { stackName } from './naming.js';
 import { STACK_PHASES, type Phase, type StackKind } from './phases.js';
+import type { StackHandles } from './handles.js';
 import type { Wiring } from './wiring.js';
 
 /** What every stack construct receives. */
@@ -15,10 +16,13 @@ export interface StackInput {
 
 /**
  * Base of every spec3 stack: named `<project>-<stage>-<kind>`, pinned to the stage's account and
- * region, termination-protected in protected stages, tagged with its phase.
+ * region, termination-protected in protected stages, tagged with its phase. Each kind exposes its
+ * own resources as `handles` (src/stack/handles.ts).
  */
-export class Spec3Stack extends Stack {
+export abstract class Spec3Stack extends Stack {
   readonly kind: StackKind;
+  /** spec3's own resources in this stack; each subclass narrows it to its kind's entry. */
+  abstract readonly handles: StackHandles[StackKind];
   readonly phase: Phase;
   readonly stage: ResolvedStage;
   readonly wiring: Wiring;

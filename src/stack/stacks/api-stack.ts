@@ -7,6 +7,7 @@ import { acknowledge } from '../acknowledge.js';
 import { attachWebAcl } from '../edge/attach.js';
 import { prefix } from '../naming.js';
 import { dataRemovalPolicy } from '../removal.js';
+import type { StackHandles } from '../handles.js';
 import { Spec3Stack, type StackInput } from '../spec3-stack.js';
 
 export interface ApiStackInput extends StackInput {
@@ -31,6 +32,8 @@ export function routesOf(functions: readonly ResolvedFunction[]): Route[] {
  * throttling, X-Ray, CORS) or an HTTP API (cheaper, throttled on its default stage).
  */
 export class ApiStack extends Spec3Stack {
+  readonly handles: StackHandles['api'];
+
   constructor(scope: Construct, input: ApiStackInput) {
     super(scope, 'api', input, `API Gateway ${input.api.type === 'rest' ? 'REST' : 'HTTP'} API`);
     const { stage } = input;
@@ -105,6 +108,7 @@ export class ApiStack extends Spec3Stack {
       this.wiring.publish(this, 'api-id', api.restApiId);
       this.wiring.publish(this, 'api-name', name);
       this.wiring.publish(this, 'api-url', api.url);
+      this.handles = { api, restApi: api, httpApi: undefined, accessLogs };
     } else {
       const api = new apigwv2.HttpApi(this, 'Api', {
         apiName: name,
@@ -129,6 +133,7 @@ export class ApiStack extends Spec3Stack {
       this.wiring.publish(this, 'api-id', api.apiId);
       this.wiring.publish(this, 'api-name', name);
       this.wiring.publish(this, 'api-url', api.apiEndpoint);
+      this.handles = { api, restApi: undefined, httpApi: api, accessLogs };
     }
   }
 }

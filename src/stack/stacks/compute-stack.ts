@@ -9,6 +9,7 @@ import { rollbackAlarms } from '../delivery/rollback-alarms.js';
 import { dataAccessOf, grantsOf } from '../grants.js';
 import { functionName, prefix } from '../naming.js';
 import { dataRemovalPolicy } from '../removal.js';
+import type { StackHandles } from '../handles.js';
 import { Spec3Stack, type StackInput } from '../spec3-stack.js';
 import { TABLE_INDEX } from './storage-stack.js';
 
@@ -49,6 +50,8 @@ class Foundation {
  * elsewhere a deploy moves it at once.
  */
 export class ComputeStack extends Spec3Stack {
+  readonly handles: StackHandles['compute'];
+
   constructor(scope: Construct, input: ComputeStackInput) {
     super(scope, 'compute', input, 'Lambda functions');
     const { stage } = input;
@@ -62,6 +65,9 @@ export class ComputeStack extends Spec3Stack {
       foundation.value('security', 'function-base-policy-arn'),
     );
 
+    const functions: Record<string, lambda.Function> = {};
+    const aliases: Record<string, lambda.Alias> = {};
+    const roles: Record<string, iam.Role> = {};
     for (const fn of input.functions) {
       const name = functionName({ project: stage.project, stage: stage.name }, fn.name);
       const id = fn.name.replace(/(^|-)([a-z0-9])/g, (_, __, c: string) => c.toUpperCase());
@@ -137,11 +143,15 @@ export class ComputeStack extends Spec3Stack {
       });
 
       const live = liveAlias(func, fn);
+      functions[fn.name] = func;
+      aliases[fn.name] = live;
+      roles[fn.name] = role;
       if (canary) canary.add(id, live, name, rollbackAlarms(live, name, fn, stage));
 
       // The alias ARN: whatever invokes the function through wiring invokes `live`, never $LATEST.
       this.wiring.publish(this, `fn-${fn.name}-arn`, live.functionArn, `ARN of the live alias of ${name}, invoked by later stacks`);
       this.wiring.publish(this, `fn-${fn.name}-name`, func.functionName);
     }
+    this.handles = { functions, aliases, roles };
   }
 }

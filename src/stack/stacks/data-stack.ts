@@ -3,6 +3,7 @@ import type { Construct } from 'constructs';
 import type { Spec3Config } from '../../config/schema.js';
 import { GraphCluster, GRAPH_PORT } from '../data/graph.js';
 import { SearchCollection } from '../data/search.js';
+import type { StackHandles } from '../handles.js';
 import { Spec3Stack, type StackInput } from '../spec3-stack.js';
 
 export interface DataStackInput extends StackInput {
@@ -16,6 +17,8 @@ export interface DataStackInput extends StackInput {
  * the stage key and reachable from inside the VPC only.
  */
 export class DataStack extends Spec3Stack {
+  readonly handles: StackHandles['data'];
+
   constructor(scope: Construct, input: DataStackInput) {
     super(scope, 'data', input, 'Search collection and graph database');
     const { stage, features } = input;
@@ -27,18 +30,21 @@ export class DataStack extends Spec3Stack {
     const privateSubnetIds = Fn.split(',', this.wiring.consume(this, 'network', 'private-subnet-ids'));
     const keyArn = this.wiring.consume(this, 'security', 'key-arn');
 
+    let search: SearchCollection | undefined;
+    let graph: GraphCluster | undefined;
     if (features.search) {
-      const search = new SearchCollection(this, 'Search', { stage, vpc, privateSubnetIds, keyArn });
+      search = new SearchCollection(this, 'Search', { stage, vpc, privateSubnetIds, keyArn });
       this.wiring.publish(this, 'search-collection-endpoint', search.collection.attrCollectionEndpoint);
       this.wiring.publish(this, 'search-collection-arn', search.collection.attrArn);
       this.wiring.publish(this, 'search-role-arn', search.accessRole.roleArn, 'Role to assume for data access to the search collection');
     }
     if (features.graph) {
-      const graph = new GraphCluster(this, 'Graph', { stage, engineVersion: features.graph.engineVersion, vpc, privateSubnetIds, keyArn });
+      graph = new GraphCluster(this, 'Graph', { stage, engineVersion: features.graph.engineVersion, vpc, privateSubnetIds, keyArn });
       this.wiring.publish(this, 'graph-endpoint', graph.cluster.attrEndpoint);
       this.wiring.publish(this, 'graph-reader-endpoint', graph.cluster.attrReadEndpoint);
       // The cluster is created on this port (dbPort), so the value is known without asking it.
       this.wiring.publish(this, 'graph-port', String(GRAPH_PORT));
     }
+    this.handles = { search, graph };
   }
 }

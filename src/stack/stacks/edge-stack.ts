@@ -3,6 +3,7 @@ import type { Construct } from 'constructs';
 import { WEB_ACL_ARN_KEY } from '../edge/attach.js';
 import { prefix } from '../naming.js';
 import { dataRemovalPolicy } from '../removal.js';
+import type { StackHandles } from '../handles.js';
 import { Spec3Stack, type StackInput } from '../spec3-stack.js';
 
 /**
@@ -30,6 +31,8 @@ export const WAF_LOG_GROUP_PREFIX = 'aws-waf-logs-';
  * the load balancer) through `attachWebAcl`, reading the ARN this stack publishes.
  */
 export class EdgeStack extends Spec3Stack {
+  readonly handles: StackHandles['edge'];
+
   constructor(scope: Construct, input: StackInput) {
     super(scope, 'edge', input, 'WAF web ACL');
     const { stage } = input;
@@ -90,5 +93,6 @@ export class EdgeStack extends Spec3Stack {
 
     this.wiring.publish(this, WEB_ACL_ARN_KEY, acl.attrArn, `ARN of the ${name} WAF web ACL, attached by the API and service stacks`);
     new CfnOutput(this, 'WebAclArn', { value: acl.attrArn, description: 'WAF web ACL of the stage' });
+    this.handles = { webAcl: acl, logGroup };
   }
 }

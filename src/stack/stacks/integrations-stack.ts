@@ -8,6 +8,7 @@ import type { Construct } from 'constructs';
 import type { ResolvedFunction } from '../../config/resolve.js';
 import type { TriggerConfig } from '../../config/schema.js';
 import { prefix } from '../naming.js';
+import type { StackHandles } from '../handles.js';
 import { Spec3Stack, type StackInput } from '../spec3-stack.js';
 
 export interface IntegrationsStackInput extends StackInput {
@@ -27,11 +28,15 @@ function objectKeyFilter(t: Extract<TriggerConfig, { type: 's3' }>): Record<stri
  * so no bucket-notification custom resource is needed), queue triggers are event source mappings.
  */
 export class IntegrationsStack extends Spec3Stack {
+  readonly handles: StackHandles['integrations'];
+
   constructor(scope: Construct, input: IntegrationsStackInput) {
     super(scope, 'integrations', input, 'Schedules, S3 object events and queue triggers');
     const { stage } = input;
     const ruleName = (fn: string, i: number) => `${prefix({ project: stage.project, stage: stage.name })}-${fn}-${i}`;
 
+    const rules: events.Rule[] = [];
+    const eventSourceMappings: lambda.EventSourceMapping[] = [];
     for (const fn of input.functions) {
       const triggers = fn.triggers.filter((t) => t.type !== 'http');
       if (triggers.length === 0) continue;
@@ -43,16 +48,16 @@ export class IntegrationsStack extends Spec3Stack {
         const id = `${fn.name}-${trigger.type}-${i}`;
         switch (trigger.type) {
           case 'schedule':
-            new events.Rule(this, id, {
+            rules.push(new events.Rule(this, id, {
               ruleName: ruleName(fn.name, i),
               description: `Invokes ${fn.name} on ${trigger.expression}`,
               schedule: events.Schedule.expression(trigger.expression),
               targets: [new targets.LambdaFunction(func, { retryAttempts: 2 })],
-            });
+            }));
             break;
           case 's3': {
             const key = objectKeyFilter(trigger);
-            new events.Rule(this, id, {
+            rules.push(new events.Rule(this, id, {
               ruleName: ruleName(fn.name, i),
               description: `Invokes ${fn.name} when an object is created in the data bucket`,
               eventPattern: {
@@ -64,7 +69,7 @@ export class IntegrationsStack extends Spec3Stack {
                 },
               },
               targets: [new targets.LambdaFunction(func, { retryAttempts: 2 })],
-            });
+            }));
             break;
           }
           case 'queue': {
@@ -76,10 +81,12 @@ export class IntegrationsStack extends Spec3Stack {
             });
             // The construct names the function without its qualifier ($LATEST); the ARN keeps the alias.
             (mapping.node.defaultChild as lambda.CfnEventSourceMapping).functionName = func.functionArn;
+            eventSourceMappings.push(mapping);
             break;
           }
         }
       });
     }
+    this.handles = { rules, eventSourceMappings };
   }
 }

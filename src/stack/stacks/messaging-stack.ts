@@ -3,6 +3,7 @@ import type { Construct } from 'constructs';
 import type { ResolvedFunction } from '../../config/resolve.js';
 import { acknowledge } from '../acknowledge.js';
 import { queueName, topicName } from '../naming.js';
+import type { StackHandles } from '../handles.js';
 import { Spec3Stack, type StackInput } from '../spec3-stack.js';
 
 export interface MessagingStackInput extends StackInput {
@@ -15,6 +16,8 @@ export interface MessagingStackInput extends StackInput {
  * asynchronous function invocations, and the alert topic alarms publish to.
  */
 export class MessagingStack extends Spec3Stack {
+  readonly handles: StackHandles['messaging'];
+
   constructor(scope: Construct, input: MessagingStackInput) {
     super(scope, 'messaging', input, 'SQS work queue with DLQ and SNS alert topic');
     const { stage } = input;
@@ -62,5 +65,6 @@ export class MessagingStack extends Spec3Stack {
     this.wiring.publish(this, 'functions-dlq-arn', functionsDlq.queueArn);
     this.wiring.publish(this, 'functions-dlq-name', functionsDlq.queueName);
     this.wiring.publish(this, 'alert-topic-arn', topic.topicArn);
+    this.handles = { workQueue: work, workDlq, functionsDlq, alertTopic: topic };
   }
 }

@@ -11,6 +11,7 @@ import { rollbackAlarmsOf } from '../monitoring/rollback.js';
 import { serviceRow } from '../monitoring/service.js';
 import { sloRow } from '../monitoring/slo.js';
 import { prefix } from '../naming.js';
+import type { StackHandles } from '../handles.js';
 import { Spec3Stack, type StackInput } from '../spec3-stack.js';
 
 export interface MonitoringStackInput extends StackInput {
@@ -25,6 +26,8 @@ export interface MonitoringStackInput extends StackInput {
  * all notify the alert topic.
  */
 export class MonitoringStack extends Spec3Stack {
+  readonly handles: StackHandles['monitoring'];
+
   constructor(scope: Construct, input: MonitoringStackInput) {
     super(scope, 'monitoring', input, 'CloudWatch dashboard and alarms');
     const { stage } = input;
@@ -71,5 +74,6 @@ export class MonitoringStack extends Spec3Stack {
     const dashboard = new cw.Dashboard(this, 'Dashboard', { dashboardName: prefix(names) });
     dashboard.addWidgets(...sloRow(stage.slo.availability, requestMetrics, alarm));
     for (const row of rows) dashboard.addWidgets(...row);
+    this.handles = { dashboard };
   }
 }

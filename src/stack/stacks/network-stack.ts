@@ -2,6 +2,7 @@ import { Fn, aws_ec2 as ec2, aws_logs as logs } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import { prefix } from '../naming.js';
 import { dataRemovalPolicy } from '../removal.js';
+import type { StackHandles } from '../handles.js';
 import { Spec3Stack, type StackInput } from '../spec3-stack.js';
 
 /**
@@ -11,6 +12,7 @@ import { Spec3Stack, type StackInput } from '../spec3-stack.js';
  */
 export class NetworkStack extends Spec3Stack {
   readonly vpc: ec2.Vpc;
+  readonly handles: StackHandles['network'];
 
   constructor(scope: Construct, input: StackInput) {
     super(scope, 'network', input, 'VPC, subnets, NAT gateways and gateway endpoints');
@@ -50,5 +52,6 @@ export class NetworkStack extends Spec3Stack {
     this.wiring.publish(this, 'public-subnet-ids', Fn.join(',', this.vpc.publicSubnets.map((s) => s.subnetId)));
     // Data services (search endpoint, graph cluster) admit traffic from inside the VPC only.
     this.wiring.publish(this, 'vpc-cidr', this.vpc.vpcCidrBlock);
+    this.handles = { vpc: this.vpc, flowLogs };
   }
 }

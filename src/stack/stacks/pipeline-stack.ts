@@ -4,6 +4,7 @@ import { layeredSettings } from '../../config/presets.js';
 import type { Spec3Config } from '../../config/schema.js';
 import { acknowledge, wildcardFinding } from '../acknowledge.js';
 import { prefix } from '../naming.js';
+import type { StackHandles } from '../handles.js';
 import { Spec3Stack, type StackInput } from '../spec3-stack.js';
 
 /** GitHub Actions' OIDC issuer, without the scheme: also the provider's name in its IAM ARN. */
@@ -54,6 +55,8 @@ export const deployRoleName = (stage: { project: string; name: string }): string
  * and assume the CDK bootstrap roles, which do the deploying. Nothing else.
  */
 export class PipelineStack extends Spec3Stack {
+  readonly handles: StackHandles['pipeline'];
+
   constructor(scope: Construct, input: PipelineStackInput) {
     super(scope, 'pipeline', input, 'GitHub OIDC deploy role');
     const { stage, pipeline } = input;
@@ -133,6 +136,7 @@ export class PipelineStack extends Spec3Stack {
 
     this.wiring.publish(this, 'deploy-role-arn', role.roleArn, `Role GitHub Actions assumes to deploy ${stage.name}`);
     new CfnOutput(this, 'DeployRoleArn', { value: role.roleArn, description: 'Role the GitHub Actions workflow assumes for this stage' });
+    this.handles = { deployRole: role, deployPolicy: policy };
   }
 
   /**

@@ -3,6 +3,7 @@ import type { Construct } from 'constructs';
 import { acknowledge, wildcardFinding } from '../acknowledge.js';
 import { prefix } from '../naming.js';
 import { dataRemovalPolicy } from '../removal.js';
+import type { StackHandles } from '../handles.js';
 import { Spec3Stack, type StackInput } from '../spec3-stack.js';
 
 /**
@@ -10,6 +11,8 @@ import { Spec3Stack, type StackInput } from '../spec3-stack.js';
  * alert topic, and the managed policy every function role shares.
  */
 export class SecurityStack extends Spec3Stack {
+  readonly handles: StackHandles['security'];
+
   constructor(scope: Construct, input: StackInput) {
     super(scope, 'security', input, 'KMS key and shared IAM policy');
     const name = prefix({ project: input.stage.project, stage: input.stage.name });
@@ -50,5 +53,6 @@ export class SecurityStack extends Spec3Stack {
 
     this.wiring.publish(this, 'key-arn', key.keyArn);
     this.wiring.publish(this, 'function-base-policy-arn', functionBase.managedPolicyArn);
+    this.handles = { key, functionBasePolicy: functionBase };
   }
 }

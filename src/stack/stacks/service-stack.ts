@@ -8,6 +8,7 @@ import { dataRemovalPolicy } from '../removal.js';
 import { serviceLoadBalancer } from '../service/load-balancer.js';
 import { serviceNetwork } from '../service/network.js';
 import { serviceSecrets } from '../service/secrets.js';
+import type { StackHandles } from '../handles.js';
 import { Spec3Stack, type StackInput } from '../spec3-stack.js';
 
 export interface ServiceStackInput extends StackInput {
@@ -31,6 +32,8 @@ const XRAY_PORT = 2000;
  * and optionally the X-Ray daemon beside the container. Publishes what monitoring reads.
  */
 export class ServiceStack extends Spec3Stack {
+  readonly handles: StackHandles['service'];
+
   constructor(scope: Construct, input: ServiceStackInput) {
     super(scope, 'service', input, 'ECS Fargate service behind an Application Load Balancer');
     const { stage, service } = input;
@@ -137,6 +140,7 @@ export class ServiceStack extends Spec3Stack {
     this.wiring.publish(this, 'cluster-name', cluster.clusterName);
     this.wiring.publish(this, 'service-name', fargate.serviceName);
     this.wiring.publish(this, 'url', `http://${alb.loadBalancerDnsName}`, 'HTTP address of the service');
+    this.handles = { cluster, service: fargate, taskDefinition, loadBalancer: alb, listener, targetGroup, logGroup };
   }
 }
 

@@ -3,6 +3,7 @@ import type { Construct } from 'constructs';
 import { acknowledge } from '../acknowledge.js';
 import { bucketName, prefix, tableName } from '../naming.js';
 import { dataRemovalPolicy } from '../removal.js';
+import type { StackHandles } from '../handles.js';
 import { Spec3Stack, type StackInput } from '../spec3-stack.js';
 
 /** The table's one global secondary index, also what function roles may query. */
@@ -15,6 +16,8 @@ export const TABLE_INDEX = 'gsi1';
  * that is what breaks the Storage -> Compute half of the old cycle.
  */
 export class StorageStack extends Spec3Stack {
+  readonly handles: StackHandles['storage'];
+
   constructor(scope: Construct, input: StackInput) {
     super(scope, 'storage', input, 'DynamoDB table and S3 data bucket');
     const { stage } = input;
@@ -93,5 +96,6 @@ export class StorageStack extends Spec3Stack {
     this.wiring.publish(this, 'table-arn', table.tableArn);
     this.wiring.publish(this, 'bucket-name', bucket.bucketName);
     this.wiring.publish(this, 'bucket-arn', bucket.bucketArn);
+    this.handles = { table, bucket, accessLogsBucket: accessLogs };
   }
 }
