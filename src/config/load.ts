@@ -191,7 +191,12 @@ export async function loadConfig(options: { readonly cwd: string; readonly confi
     }
     throw error;
   }
-  const relative = path.relative(options.cwd, file);
-  const name = relative.startsWith('..') ? file : relative;
+  const name = shownPath(options.cwd, file);
   return { config: parseConfig(text, name), file, dir: path.dirname(file), name };
+}
+
+/** A project file as messages name it: relative to the working directory when it is below it. */
+export function shownPath(cwd: string, file: string): string {
+  const relative = path.relative(cwd, file);
+  return relative.startsWith('..') ? file : relative;
 }
