@@ -169,9 +169,11 @@ function describe(value: unknown): string {
 
 function consume(stack: Spec3Stack, kind: StackKind, name: string): unknown {
   // A resource registered under this name by that kind comes back as a construct; anything else
-  // is a published string (and Wiring.consume refuses a later phase or a missing value).
+  // is a published string (Wiring.consume refuses a later phase or a missing value).
   if (registeredExtensionResource(stack.wiring, name)?.kind === kind) {
     return importInto(stack, extensionResource(stack, name, `consume('${kind}', '${name}')`));
   }
-  return stack.wiring.consume(stack, kind, `ext-${name}`);
+  // A value an extension published, else one of spec3's own (`fn-api-arn`, `table-name`, ...).
+  const key = stack.wiring.publishes(kind, `ext-${name}`) || !stack.wiring.publishes(kind, name) ? `ext-${name}` : name;
+  return stack.wiring.consume(stack, kind, key);
 }
