@@ -54,7 +54,7 @@ describe('the extended example (code extensions)', () => {
     const lint = await sh('cfn-lint', ['--format', 'parseable', ...templates], dir);
     expect(lint.all.split('\n').filter((line) => /:E\d{4}:/.test(line)), lint.all).toEqual([]);
     expect(lint.exitCode & 3, lint.all).toBe(0);
-  });
+  }, 300_000);
 
   it('deploys dev with the extension resources wired across stacks', async () => {
     expect((await run('bootstrap', 'dev')).exitCode).toBe(0);
@@ -75,7 +75,7 @@ describe('the extended example (code extensions)', () => {
     expect(mappings.EventSourceMappings?.map((m) => m.FunctionArn)).toEqual([expect.stringMatching(/:function:orders-dev-audit-writer:(live|\d+)$/)]);
     const compute = await awsClient(CloudFormationClient, local.endpoint()).send(new ListStackResourcesCommand({ StackName: 'orders-dev-compute' }));
     expect(compute.StackResourceSummaries?.filter((s) => s.ResourceType === 'AWS::StepFunctions::StateMachine').map((s) => s.ResourceStatus)).toEqual(['CREATE_COMPLETE']);
-  });
+  }, 300_000);
 
   it('redeploys without changes as a no-op', async () => {
     const r = await run('deploy', 'dev', '--json', '--yes');
@@ -103,7 +103,7 @@ describe('the extended example (code extensions)', () => {
     const stacks = (JSON.parse(deploy.stdout) as Deploy).phases.flatMap((p) => p.stacks);
     expect(stacks.filter((s) => s.status !== 'skipped').map((s) => s.name)).toEqual(['orders-dev-integrations']);
     expect((await run('diff', 'dev')).exitCode).toBe(0);
-  });
+  }, 300_000);
 
   it('finds the deployed stage in sync', async () => {
     const r = await run('drift', 'dev', '--json');
