@@ -39,14 +39,11 @@ export default defineExtensions({
     publish('audit-table', audit);
   },
 
-  // Phase app: the functions reach the audit table; the API starts the fulfilment workflow.
+  // Phase app: audit-writer may read the audit stream; the API starts the fulfilment workflow.
   compute({ stack, stage, functions, consume }) {
+    // `reports` reads the table through its config: "access": ["audit-table:read"] (which also
+    // sets AUDIT_TABLE_NAME and AUDIT_TABLE_ARN). The stream is granted here, in code.
     const audit = consume<dynamodb.ITable>('storage', 'audit-table');
-    const reports = functions.reports!;
-    reports.addEnvironment('AUDIT_TABLE_NAME', audit.tableName);
-    reports.addToRolePolicy(
-      new iam.PolicyStatement({ actions: ['dynamodb:DescribeTable', 'dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:Scan'], resources: [audit.tableArn] }),
-    );
     // What Lambda needs to read the audit table's stream (the trigger is in the integrations hook).
     const writer = functions['audit-writer']!;
     writer.addToRolePolicy(

@@ -62,6 +62,45 @@ export default defineExtensions({
     expect(actions).not.toContain('dynamodb:PutItem');
   });
 
+  it('gives a function access to an extension resource named in its config, with its name and ARN in the environment', async () => {
+    const dir = await project(`import { defineExtensions, dynamodb } from 'spec3/extend';
+export default defineExtensions({
+  storage({ stack, publish }) {
+    publish('audit-table', new dynamodb.Table(stack, 'AuditTable', { partitionKey: { name: 'pk', type: dynamodb.AttributeType.STRING } }));
+  },
+});
+`);
+    const file = path.join(dir, 'spec3.config.json');
+    const config = JSON.parse(await readFile(file, 'utf8'));
+    config.functions[0].access = ['table:read', 'audit-table:readwrite'];
+    config.functions[1].access = ['audit-table:read'];
+    await writeFile(file, JSON.stringify(config));
+    const result = await synth({ stage: 'dev' }, { cwd: dir, io: new TestIo() });
+    const compute = await template(result.outDir, 'orders-dev-compute');
+    const arnParam = Object.entries(compute.Parameters ?? {}).find(([, p]) => p.Default === '/spec3/orders/dev/storage/ext-audit-table-arn')![0];
+    const statementsOf = (fnName: string) => {
+      const fn = byType(compute, 'AWS::Lambda::Function').find(([, r]) => r.Properties.FunctionName === fnName)![1];
+      expect(fn.Properties.Environment.Variables.AUDIT_TABLE_ARN).toEqual({ Ref: arnParam });
+      expect(fn.Properties.Environment.Variables.AUDIT_TABLE_NAME).toBeDefined();
+      const role = fn.Properties.Role['Fn::GetAtt'][0];
+      return byType(compute, 'AWS::IAM::Policy')
+        .filter(([, p]) => p.Properties.Roles.some((r: { Ref: string }) => r.Ref === role))
+        .flatMap(([, p]) => p.Properties.PolicyDocument.Statement)
+        .filter((st: { Resource: unknown }) => JSON.stringify(st.Resource) === JSON.stringify({ Ref: arnParam }));
+    };
+    const actions = (fnName: string) => statementsOf(fnName).flatMap((st: { Action: string | string[] }) => [st.Action].flat()).sort();
+    expect(actions('orders-dev-api')).toEqual(expect.arrayContaining(['dynamodb:GetItem', 'dynamodb:PutItem']));
+    expect(actions('orders-dev-log-processor')).toContain('dynamodb:GetItem');
+    expect(actions('orders-dev-log-processor')).not.toContain('dynamodb:PutItem');
+
+    config.functions[1].access = ['audit-tabel:read'];
+    await writeFile(file, JSON.stringify(config));
+    await expect(synth({ stage: 'dev' }, { cwd: dir, io: new TestIo() })).rejects.toMatchObject({
+      code: 'EXTENSION_RESOURCE_MISSING',
+      message: 'Function log-processor (access "audit-tabel:read") names extension resource "audit-tabel", which no extension of this stage registers (registered: audit-table).',
+    });
+  });
+
   it('reports a syntax error with file, line and column', async () => {
     const dir = await project(`import { defineExtensions } from 'spec3/extend';\nexport default defineExtensions({\n  storage({ stack ) {},\n});\n`);
     await expect(synth({ stage: 'dev' }, { cwd: dir, io: new TestIo() })).rejects.toMatchObject({

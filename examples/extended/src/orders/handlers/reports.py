@@ -1,4 +1,4 @@
-"""Daily report over the audit table the extension adds (read access granted by the extension)."""
+"""Daily report over the audit table the extension adds ("access": ["audit-table:read"] in the config)."""
 
 import os
 
