@@ -5,6 +5,8 @@ import { defineConfig } from 'tsup';
 export default defineConfig({
   entry: {
     'cli/main': 'src/cli/main.ts',
+    // `spec3/extend`, what a project's spec3.extend.ts imports (package.json "exports").
+    'extend/index': 'src/extend/index.ts',
   },
   format: ['esm'],
   target: 'node20',
@@ -12,7 +14,8 @@ export default defineConfig({
   splitting: true,
   sourcemap: true,
   clean: true,
-  dts: false,
+  // Declarations for `spec3/extend` only, so editors complete hooks and handles.
+  dts: { entry: { 'extend/index': 'src/extend/index.ts' } },
   outDir: 'dist',
   noExternal: [/^@aws-sdk\//, /^@smithy\//, /^@aws-crypto\//, 'zod', 'commander', 'chalk'],
   banner: { js: "import { createRequire as __spec3CreateRequire } from 'node:module'; const require = __spec3CreateRequire(import.meta.url);" },

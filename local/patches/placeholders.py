@@ -167,6 +167,24 @@ def _egress_rule(c: Context) -> tuple[str, dict[str, Any]]:
     return rule_id, {"Id": rule_id}
 
 
+def _user_pool(c: Context) -> tuple[str, dict[str, Any]]:
+    # Pool ids are "<region>_<9 letters and digits>" (Cognito API reference, UserPoolType.Id).
+    pool_id = f"{c.region}_{random.get_random_string(9)}"
+    provider = f"cognito-idp.{c.region}.amazonaws.com/{pool_id}"
+    return pool_id, {
+        "Arn": c.arn("cognito-idp", f"userpool/{pool_id}"),
+        "ProviderName": provider,
+        "ProviderURL": f"https://{provider}",
+        "UserPoolId": pool_id,
+    }
+
+
+def _api_authorizer(c: Context) -> tuple[str, dict[str, Any]]:
+    # API Gateway ids are 10 lower-case letters and digits, like moto's own RestApi ids.
+    authorizer_id = _lower(10)
+    return authorizer_id, {"AuthorizerId": authorizer_id}
+
+
 # Every type the local AWS stands in for. Keep in step with src/aws/local-stand-ins.ts.
 STAND_INS: dict[str, StandIn] = {
     "AWS::WAFv2::WebACL": StandIn(_web_acl, "Name", ("Name", "Scope")),
@@ -203,6 +221,9 @@ STAND_INS: dict[str, StandIn] = {
     "AWS::Neptune::DBSubnetGroup": StandIn(_named, "DBSubnetGroupName", ("DBSubnetGroupName",), lower_case_name=True),
     "AWS::Neptune::DBClusterParameterGroup": StandIn(_named, "Name", ("Name", "Description", "Family"), lower_case_name=True),
     "AWS::Neptune::DBParameterGroup": StandIn(_named, "Name", ("Name", "Description", "Family"), lower_case_name=True),
+    # Code extensions (examples/extended): a Cognito user pool and its authorizer on the REST API.
+    "AWS::Cognito::UserPool": StandIn(_user_pool, "UserPoolName", ("AliasAttributes", "UsernameAttributes")),
+    "AWS::ApiGateway::Authorizer": StandIn(_api_authorizer, "Name", ("RestApiId",)),
     "AWS::EC2::SecurityGroupEgress": StandIn(
         _egress_rule,
         "",

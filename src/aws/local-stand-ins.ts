@@ -23,6 +23,8 @@ export const LOCAL_STAND_INS = [
   'AWS::Neptune::DBSubnetGroup',
   'AWS::Neptune::DBClusterParameterGroup',
   'AWS::Neptune::DBParameterGroup',
+  'AWS::Cognito::UserPool',
+  'AWS::ApiGateway::Authorizer',
   'AWS::EC2::SecurityGroupEgress',
 ] as const;
 

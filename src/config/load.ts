@@ -243,8 +243,7 @@ export async function loadConfig(options: {
     );
   }
   const file = found ?? path.resolve(options.cwd, options.config!);
-  const relative = path.relative(options.cwd, file);
-  const name = relative.startsWith('..') ? file : relative;
+  const name = shownPath(options.cwd, file);
   const text = await readConfigText(file, name, options);
   if (found && path.dirname(found) !== path.resolve(options.cwd)) {
     options.io?.emit({ code: 'CONFIG_FILE', level: 'info', message: `Using ${file}`, data: { file } });
@@ -313,4 +312,10 @@ async function readConfigText(file: string, name: string, options: { readonly cw
       { cause: error },
     );
   }
+}
+
+/** A project file as messages name it: relative to the working directory when it is below it. */
+export function shownPath(cwd: string, file: string): string {
+  const relative = path.relative(cwd, file);
+  return relative.startsWith('..') ? file : relative;
 }

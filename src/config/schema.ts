@@ -23,6 +23,9 @@ export const RUNTIME_CREATE_BLOCKED: Partial<Record<(typeof RUNTIMES)[number], s
 export const LOG_RETENTION_DAYS = [
   1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
 ] as const;
+/** A grant on a named extension resource: `<name>:read|write|readwrite` (see src/stack/extension-resources.ts). */
+export const EXTENSION_GRANT = /^[a-z][a-z0-9-]{0,62}:(read|write|readwrite)$/;
+
 export const ACCESS_GRANTS = [
   'table:read',
   'table:readwrite',
@@ -32,6 +35,7 @@ export const ACCESS_GRANTS = [
   'queue:consume',
   'topic:publish',
 ] as const;
+const ACCESS_ERROR = `expected one of ${ACCESS_GRANTS.join(', ')}, or "<extension resource>:read|write|readwrite", e.g. "audit-table:read"`;
 export const HTTP_METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'ANY'] as const;
 
 const ACCOUNT = /^\d{12}$/;
@@ -337,11 +341,13 @@ export const functionSchema = z.strictObject(
     memory: int(128, 10240, 'memory in MB').optional().describe('Overrides the stage default.'),
     timeout: int(1, 900, 'a timeout in seconds').optional().describe('Overrides the stage default.'),
     access: z
-      .array(z.enum(ACCESS_GRANTS, { error: `expected one of ${ACCESS_GRANTS.join(', ')}` }), {
-        error: shape('a list of grants, e.g. ["table:read", "queue:send"]'),
-      })
+      .array(
+        // Both branches say the same: zod reports the failing branch that matched the type (a string).
+        z.union([z.enum(ACCESS_GRANTS, { error: ACCESS_ERROR }), z.string().regex(EXTENSION_GRANT, { error: ACCESS_ERROR })], { error: ACCESS_ERROR }),
+        { error: shape('a list of grants, e.g. ["table:read", "queue:send"]') },
+      )
       .default([])
-      .describe('What the function may use; it gets only these permissions.'),
+      .describe('What the function may use; it gets only these permissions. An extension resource (published by spec3.extend.ts) is named "<name>:read", ":write" or ":readwrite".'),
     triggers: z
       .array(triggerSchema, { error: shape('a list of triggers, e.g. [{ "type": "http", "method": "GET", "path": "/items" }]') })
       .default([]),

@@ -1,4 +1,6 @@
 import { App, Tags } from 'aws-cdk-lib';
+import type { LoadedExtensions } from '../extend/load.js';
+import { runHook } from '../extend/run.js';
 import type { ResolvedFunction, ResolvedStage } from '../config/resolve.js';
 import type { Spec3Config } from '../config/schema.js';
 import { availabilityZones } from './azs.js';
@@ -31,6 +33,8 @@ export interface AppInput {
   readonly serviceSource?: string;
   /** Whether this stage creates the account's GitHub OIDC provider (see ownsOidcProvider); default true. */
   readonly ownsOidcProvider?: boolean;
+  /** The project's spec3.extend.ts: each stack's hook runs right after the stack is built. */
+  readonly extensions?: LoadedExtensions;
 }
 
 export interface BuiltApp {
@@ -60,25 +64,31 @@ export function buildApp(input: AppInput): BuiltApp {
   const wiring = new Wiring();
   const base = { stage, wiring };
   const stacks: Spec3Stack[] = [];
+  // The hook runs before the next stack is built, so what it publishes is there for later stacks
+  // (and spec3's checks see the stack as the hook left it).
+  const add = (stack: Spec3Stack): void => {
+    stacks.push(stack);
+    if (input.extensions) runHook(stack, input.extensions);
+  };
 
   const has = new Set(stackKindsOf({ stage, functions: input.functions, features: input.features }));
 
-  if (has.has('network')) stacks.push(new NetworkStack(app, base));
-  stacks.push(new SecurityStack(app, base));
-  if (has.has('edge')) stacks.push(new EdgeStack(app, base));
-  if (has.has('pipeline') && input.features.pipeline) stacks.push(new PipelineStack(app, { ...base, pipeline: input.features.pipeline, ownsOidcProvider: input.ownsOidcProvider }));
-  stacks.push(new StorageStack(app, base));
-  if (has.has('data')) stacks.push(new DataStack(app, { ...base, features: input.features }));
-  stacks.push(new MessagingStack(app, { ...base, functions: input.functions }));
+  if (has.has('network')) add(new NetworkStack(app, base));
+  add(new SecurityStack(app, base));
+  if (has.has('edge')) add(new EdgeStack(app, base));
+  if (has.has('pipeline') && input.features.pipeline) add(new PipelineStack(app, { ...base, pipeline: input.features.pipeline, ownsOidcProvider: input.ownsOidcProvider }));
+  add(new StorageStack(app, base));
+  if (has.has('data')) add(new DataStack(app, { ...base, features: input.features }));
+  add(new MessagingStack(app, { ...base, functions: input.functions }));
 
-  if (has.has('compute')) stacks.push(new ComputeStack(app, { ...base, functions: input.functions, assets: input.assets }));
+  if (has.has('compute')) add(new ComputeStack(app, { ...base, functions: input.functions, assets: input.assets }));
   if (has.has('api') && input.features.api) {
-    stacks.push(new ApiStack(app, { ...base, api: input.features.api, functions: input.functions }));
+    add(new ApiStack(app, { ...base, api: input.features.api, functions: input.functions }));
   }
-  if (has.has('service') && input.features.service) stacks.push(new ServiceStack(app, { ...base, service: input.features.service, sourceDir: input.serviceSource }));
-  stacks.push(new MonitoringStack(app, { ...base, functions: input.functions, api: input.features.api }));
+  if (has.has('service') && input.features.service) add(new ServiceStack(app, { ...base, service: input.features.service, sourceDir: input.serviceSource }));
+  add(new MonitoringStack(app, { ...base, functions: input.functions, api: input.features.api }));
 
-  if (has.has('integrations')) stacks.push(new IntegrationsStack(app, { ...base, functions: input.functions }));
+  if (has.has('integrations')) add(new IntegrationsStack(app, { ...base, functions: input.functions }));
 
   // Raw CloudFormation goes in last: it may reference any of spec3's resources of the stage.
   addRawExtensions({ stage, stacks, wiring });

@@ -1,4 +1,4 @@
-import type { AccessGrant } from '../config/schema.js';
+import { ACCESS_GRANTS, type AccessGrant } from '../config/schema.js';
 import type { ResolvedFunction } from '../config/resolve.js';
 
 /**
@@ -6,7 +6,7 @@ import type { ResolvedFunction } from '../config/resolve.js';
  * consumer must receive and delete, an S3-triggered function must read the object).
  */
 export function grantsOf(fn: ResolvedFunction): ReadonlySet<AccessGrant> {
-  const grants = new Set<AccessGrant>(fn.access);
+  const grants = new Set<AccessGrant>(fn.access.filter((a): a is AccessGrant => (ACCESS_GRANTS as readonly string[]).includes(a)));
   for (const trigger of fn.triggers) {
     if (trigger.type === 'queue') grants.add('queue:consume');
     if (trigger.type === 's3') grants.add('bucket:read');
@@ -71,4 +71,43 @@ export function dataAccessOf(grants: ReadonlySet<AccessGrant>): DataAccess {
   }
   const sorted = (s: Set<string>) => [...s].sort();
   return { table: sorted(table), bucket: sorted(bucket), objects: sorted(objects), key: sorted(key) };
+}
+
+/** A function's grants on named extension resources (`audit-table:readwrite`), in config order. */
+export function extensionGrantsOf(fn: ResolvedFunction): { readonly resource: string; readonly mode: 'read' | 'write' | 'readwrite' }[] {
+  return fn.access
+    .filter((a) => !(ACCESS_GRANTS as readonly string[]).includes(a))
+    .map((a) => {
+      const [resource, mode] = a.split(':') as [string, 'read' | 'write' | 'readwrite'];
+      return { resource, mode };
+    });
+}
+
+interface ExtensionActions {
+  readonly read: readonly string[];
+  readonly write: readonly string[];
+  /** Resources the actions apply to, from the resource's ARN (default: the ARN itself). */
+  readonly on?: (arn: string, mode: 'read' | 'write' | 'readwrite') => string[];
+}
+
+/**
+ * What read and write mean per type of extension resource, in exact action names like spec3's
+ * own grants. A type missing here cannot be named in `access` (grant in spec3.extend.ts instead).
+ */
+export const EXTENSION_ACTIONS: Readonly<Record<string, ExtensionActions>> = {
+  'AWS::DynamoDB::Table': { read: TABLE_READ, write: TABLE_WRITE },
+  'AWS::S3::Bucket': { read: [...BUCKET_READ, ...OBJECT_READ], write: OBJECT_WRITE, on: (arn) => [arn, `${arn}/*`] },
+  'AWS::SQS::Queue': { read: ['sqs:ChangeMessageVisibility', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes', 'sqs:ReceiveMessage'], write: ['sqs:GetQueueAttributes', 'sqs:SendMessage'] },
+  'AWS::SNS::Topic': { read: ['sns:GetTopicAttributes'], write: ['sns:Publish'] },
+  'AWS::Kinesis::Stream': { read: ['kinesis:DescribeStreamSummary', 'kinesis:GetRecords', 'kinesis:GetShardIterator', 'kinesis:ListShards'], write: ['kinesis:PutRecord', 'kinesis:PutRecords'] },
+  'AWS::StepFunctions::StateMachine': { read: ['states:DescribeStateMachine', 'states:ListExecutions'], write: ['states:StartExecution'] },
+  'AWS::Events::EventBus': { read: ['events:DescribeEventBus'], write: ['events:PutEvents'] },
+  'AWS::Lambda::Function': { read: ['lambda:GetFunctionConfiguration'], write: ['lambda:InvokeFunction'] },
+};
+
+/** The actions of a grant on an extension resource of `type`; undefined for a type access cannot name. */
+export function extensionActionsOf(type: string, mode: 'read' | 'write' | 'readwrite'): readonly string[] | undefined {
+  const actions = EXTENSION_ACTIONS[type];
+  if (!actions) return undefined;
+  return [...new Set([...(mode === 'write' ? [] : actions.read), ...(mode === 'read' ? [] : actions.write)])].sort();
 }

@@ -23,6 +23,12 @@ export class Wiring {
     return this.stacks.has(kind);
   }
 
+  /** Whether the `kind` stack has published `key` so far. */
+  publishes(kind: StackKind, key: string): boolean {
+    const producer = this.stacks.get(kind);
+    return producer !== undefined && this.published.has(this.parameter(kind, producer, key));
+  }
+
   /** Makes `value` readable by other stacks under `key`. */
   publish(producer: Spec3Stack, key: string, value: string, description?: string): void {
     const name = this.parameter(producer.kind, producer, key);

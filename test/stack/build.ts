@@ -4,6 +4,7 @@ import path from 'node:path';
 import { Template } from 'aws-cdk-lib/assertions';
 import { afterAll, afterEach, beforeAll } from 'vitest';
 import { parseConfig } from '../../src/config/load.js';
+import type { LoadedExtensions } from '../../src/extend/load.js';
 import { resolveFunctions, resolveStage, type ResolvedFunction, type ResolvedStage } from '../../src/config/resolve.js';
 import type { Spec3Config, Spec3ConfigInput } from '../../src/config/schema.js';
 import { buildApp, type BuiltApp } from '../../src/stack/app.js';
@@ -31,8 +32,9 @@ export interface BuiltStage extends BuiltApp {
 /**
  * Parses `input` the way spec3 reads its config file, resolves `stageName`, and builds the app with
  * each function's code in its own temporary directory holding one file, writing into a temp outdir.
+ * With `extensions` (a loaded spec3.extend.ts), its hooks run as in `spec3 synth`.
  */
-export function buildStage(stageName: string, input: Spec3ConfigInput = sampleConfig()): BuiltStage {
+export function buildStage(stageName: string, input: Spec3ConfigInput = sampleConfig(), extensions?: LoadedExtensions): BuiltStage {
   const config = parseConfig(JSON.stringify(input));
   const stage = resolveStage(config, stageName);
   const functions = resolveFunctions(config, stage);
@@ -43,7 +45,7 @@ export function buildStage(stageName: string, input: Spec3ConfigInput = sampleCo
     writeFileSync(path.join(dir, 'handler.py'), `def handler(event, context):\n    return "${fn.name}"\n`);
     assets.set(fn.name, dir);
   }
-  const built = buildApp({ stage, functions, features: config.features, assets, outdir: path.join(root, 'cdk.out') });
+  const built = buildApp({ stage, functions, features: config.features, assets, outdir: path.join(root, 'cdk.out'), ...(extensions ? { extensions } : {}) });
 
   const cache = new Map<StackKind, Template>();
   const stack = (kind: StackKind): Spec3Stack => {

@@ -17,6 +17,7 @@ interface InitFlags {
   readonly force?: boolean;
   /** commander sets `git: false` for --no-git and `true` otherwise. */
   readonly git: boolean;
+  readonly extend?: boolean;
 }
 
 /** `spec3 init [dir]`: argv -> InitOptions; the engine is imported only when the command runs. */
@@ -34,6 +35,7 @@ export function registerInit(program: Command, t: Terminal, state: RunState): vo
     .option('--github <owner/repo>', 'GitHub repository the deploy workflow runs in (sets features.pipeline)')
     .option('--force', 'write into a non-empty directory, replacing files of the same name')
     .option('--no-git', 'do not run git init')
+    .option('--extend', 'also write a commented spec3.extend.ts (code extensions)')
     .option('--json', 'print the result as JSON on stdout')
     .option('-v, --verbose', 'show every file as it is written')
     .addHelpText(
@@ -48,6 +50,7 @@ Examples:
   $ spec3 init orders --yes                        all defaults: Python, stages dev, staging, prod
   $ spec3 init --yes --runtime nodejs22.x          into the current (empty) directory
   $ spec3 init orders --yes --account 111122223333 --region eu-west-1 --github acme/orders
+  $ spec3 init orders --yes --extend               with a commented spec3.extend.ts
 
 Exit codes: 0 written, 1 error (nothing written), 130 aborted at a question (nothing written).`,
     )
@@ -62,6 +65,7 @@ Exit codes: 0 written, 1 error (nothing written), 130 aborted at a question (not
         force: flags.force,
         // Only --no-git answers the question; otherwise it is asked (default yes).
         git: flags.git === false ? false : undefined,
+        ...(flags.extend ? { extend: true } : {}),
       };
       await runCommand(
         t,

@@ -126,5 +126,5 @@ export async function gatherAnswers(options: InitOptions, dir: string, io: Conte
   const git =
     options.git ?? (await io.ask({ code: 'INIT_GIT', kind: 'confirm', message: 'Initialize a git repository?', default: true }));
 
-  return { project, runtime, stages, api, vpc, github: github === '' ? undefined : github, git };
+  return { project, runtime, stages, api, vpc, github: github === '' ? undefined : github, git, ...(options.extend ? { extend: true } : {}) };
 }

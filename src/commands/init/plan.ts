@@ -70,7 +70,7 @@ export function planInit(answers: InitAnswers, tree: TemplateTree, spec3Version:
 
   // The workflow is written either way: it assumes a role named <project>-<stage>-deploy per
   // stage, whether spec3's pipeline feature (--github) creates those roles or the team brings its own.
-  const overlays = ['base', runtime.overlay, 'github'];
+  const overlays = ['base', runtime.overlay, 'github', ...(answers.extend ? ['extend'] : [])];
   const files = composeOverlays(tree, overlays, vars).filter((f) => !belongsToOmittedFunction(f, omitted));
   const config: PlannedFile = { path: CONFIG_PATH, content: `${JSON.stringify(buildConfig(answers), null, 2)}\n` };
   return [config, ...files.filter((f) => f.path !== CONFIG_PATH)];

@@ -16,6 +16,8 @@ export interface InitOptions {
   readonly force?: boolean;
   /** `false` skips `git init` without asking; undefined asks. */
   readonly git?: boolean;
+  /** Also write a commented spec3.extend.ts (code extensions). */
+  readonly extend?: boolean;
 }
 
 export type ApiType = 'rest' | 'http' | 'none';
@@ -36,6 +38,8 @@ export interface InitAnswers {
   /** `owner/repo`, or undefined for no pipeline. */
   readonly github: string | undefined;
   readonly git: boolean;
+  /** Write a commented spec3.extend.ts; never asked (a flag only). */
+  readonly extend?: boolean;
 }
 
 export type GitOutcome = 'initialized' | 'declined' | 'inside-repository' | 'unavailable' | 'failed';

@@ -2,11 +2,12 @@ import { mkdir, mkdtemp, readdir, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import type { Context } from '../../context.js';
-import { loadConfig, type LoadedConfig } from '../../config/load.js';
+import { loadConfig, shownPath, type LoadedConfig } from '../../config/load.js';
 import { resolveFunctions, resolveStage, type ResolvedStage } from '../../config/resolve.js';
 import { DEFAULT_RUNTIME, RUNTIME_CREATE_BLOCKED } from '../../config/schema.js';
 import { hasExtensions } from '../../config/extensions.js';
 import { Spec3Error } from '../../errors.js';
+import type { LoadedExtensions } from '../../extend/load.js';
 import type { PlannedPhase } from '../../stack/plan.js';
 import { bundleFunctions } from './bundle.js';
 import { checkServiceSource, checkSources } from './check-sources.js';
@@ -50,6 +51,28 @@ async function prepareOutDir(outDir: string): Promise<void> {
   await rm(outDir, { recursive: true, force: true });
 }
 
+/** The project's spec3.extend.* beside the config, bundled and loaded; undefined when it has none. */
+async function loadProjectExtensions(dir: string, ctx: Pick<Context, 'cwd'>): Promise<LoadedExtensions | undefined> {
+  const { findExtensionFile, loadExtensions } = await import('../../extend/load.js');
+  const file = findExtensionFile(dir);
+  return file ? loadExtensions(file, shownPath(ctx.cwd, file)) : undefined;
+}
+
+/**
+ * A hook for a stack the stage does not have is not an error (stages differ: edge only where
+ * `waf` is on), but it is said, so a hook that silently never runs does not go unnoticed.
+ */
+function warnAbsentKinds(extensions: LoadedExtensions, built: readonly string[], stageName: string, ctx: Pick<Context, 'io'>): void {
+  for (const kind of Object.keys(extensions.hooks)) {
+    if (built.includes(kind)) continue;
+    ctx.io.emit({
+      code: 'EXTENSION_KIND_ABSENT',
+      level: 'warn',
+      message: `${extensions.name}: stage ${stageName} has no ${kind} stack, so its ${kind} hook does not run (see \`spec3 list ${stageName}\` for the stage's stacks).`,
+    });
+  }
+}
+
 /**
  * config -> resolved stage -> bundled code -> cloud assembly -> phase-checked plan.
  * The shared first half of synth, list, deploy and diff.
@@ -67,6 +90,8 @@ export async function synthesize(options: SynthesizeOptions, ctx: Pick<Context, 
   const shownFile = loaded.name;
   await checkSources(functions, dir, shownFile);
   const serviceSource = await checkServiceSource(config.features.service, dir, shownFile);
+  // Before bundling the functions: a broken extension file fails in a second, not after pip.
+  const extensions = await loadProjectExtensions(dir, ctx);
   if (stage.waf && config.features.api?.type === 'http') {
     // API Gateway v2 (HTTP APIs) cannot be associated with a WAF web ACL at all.
     ctx.io.emit({
@@ -117,7 +142,7 @@ export async function synthesize(options: SynthesizeOptions, ctx: Pick<Context, 
     ]);
     let assembly;
     try {
-      const { app } = buildApp({
+      const { app, stacks } = buildApp({
         stage,
         functions,
         features: config.features,
@@ -125,7 +150,9 @@ export async function synthesize(options: SynthesizeOptions, ctx: Pick<Context, 
         outdir: outDir,
         ...(serviceSource ? { serviceSource } : {}),
         ownsOidcProvider: ownsOidcProvider(config, stage.name),
+        ...(extensions ? { extensions } : {}),
       });
+      if (extensions) warnAbsentKinds(extensions, stacks.map((s) => s.kind), stage.name, ctx);
       assembly = app.synth();
     } catch (error) {
       // Building stages code assets into the directory before any check can fail; a half-written

@@ -6,7 +6,9 @@ import { acknowledge, wildcardFinding } from '../acknowledge.js';
 import { CanaryDelivery } from '../delivery/canary.js';
 import { liveAlias } from '../delivery/live-alias.js';
 import { rollbackAlarms } from '../delivery/rollback-alarms.js';
-import { dataAccessOf, grantsOf } from '../grants.js';
+import { dataAccessOf, EXTENSION_ACTIONS, extensionActionsOf, extensionGrantsOf, grantsOf } from '../grants.js';
+import { extensionResource } from '../extension-resources.js';
+import { Spec3Error } from '../../errors.js';
 import { functionName, prefix } from '../naming.js';
 import { dataRemovalPolicy } from '../removal.js';
 import type { StackHandles } from '../handles.js';
@@ -123,6 +125,25 @@ export class ComputeStack extends Spec3Stack {
       allow('Bucket', access.bucket, [bucketArn]);
       allow('Objects', access.objects, [`${bucketArn}/*`]);
       allow('StageKey', access.key, [foundation.value('security', 'key-arn')]);
+      const extensionWildcards: string[] = [];
+      for (const grant of extensionGrantsOf(fn)) {
+        const r = extensionResource(this, grant.resource, `Function ${fn.name} (access "${grant.resource}:${grant.mode}")`);
+        const actions = extensionActionsOf(r.type, grant.mode);
+        if (!actions) {
+          throw new Spec3Error(
+            'EXTENSION_ACCESS_TYPE',
+            `Function ${fn.name} has access "${grant.resource}:${grant.mode}", but ${grant.resource} is a ${r.type}, which access cannot name (it can: ${Object.keys(EXTENSION_ACTIONS).join(', ')}).`,
+            `Remove "${grant.resource}:${grant.mode}" from the function's access and grant it in spec3.extend.ts (compute hook).`,
+          );
+        }
+        const on = EXTENSION_ACTIONS[r.type]!.on?.(r.arn, grant.mode) ?? [r.arn];
+        allow(`Ext${grant.resource.replace(/(^|-)([a-z0-9])/g, (_, __, c: string) => c.toUpperCase())}`, actions, on);
+        extensionWildcards.push(...on.filter((arn) => arn.endsWith('/*')).map((arn) => arn));
+        // Where the function finds it: AUDIT_TABLE_ARN, AUDIT_TABLE_NAME for "audit-table".
+        const env = grant.resource.toUpperCase().replace(/-/g, '_');
+        func.addEnvironment(`${env}_ARN`, r.arn);
+        if (r.name) func.addEnvironment(`${env}_NAME`, r.name);
+      }
 
       acknowledge(
         role,
@@ -136,6 +157,10 @@ export class ComputeStack extends Spec3Stack {
               reason: 'Object keys are data written at run time; the grant is limited to the stage data bucket.',
             }]
           : []),
+        ...extensionWildcards.map((arn) => ({
+          id: wildcardFinding(`Resource::<${(this.resolve(arn.slice(0, -2)) as { Ref: string }).Ref}>/*`),
+          reason: 'Object keys of an extension bucket the function was granted in its access; limited to that bucket.',
+        })),
       );
       acknowledge(func, {
         id: 'AwsSolutions-L1',

@@ -40,6 +40,9 @@ interface BadInput {
 }
 
 const FILE = 'spec3.config.json';
+const EXT = 'spec3.extend.ts';
+/** Writes `source` as the project's spec3.extend.ts. */
+const extension = (source: string) => (dir: string) => writeFile(path.join(dir, EXT), source);
 const fn = (c: Config, i: number) => c.functions[i];
 /** The same bad config for every command that reads one. */
 const lowMemory = (c: Config) => {
@@ -181,6 +184,12 @@ const CASES: readonly BadInput[] = [
   { name: 'an unknown phase: drift', args: ['drift', 'dev', '--phase', 'foo'], expect: { code: 'UNKNOWN_PHASE', field: '--phase "foo"', hint: 'foundation, app, integrations', file: null } },
   { name: 'an unknown phase: destroy', args: ['destroy', 'dev', '--phase', 'foo', '--force'], expect: { code: 'UNKNOWN_PHASE', field: '--phase "foo"', hint: 'foundation, app, integrations', file: null } },
   { name: 'an unknown stack: diff', args: ['diff', 'dev', '--stack', 'nope'], expect: { code: 'UNKNOWN_STACK', field: '--stack nope', hint: 'demo-dev-compute', file: null } },
+
+  // Code extensions (spec3.extend.ts beside the config): the file and line, never "bug in spec3".
+  { name: 'an extension with a syntax error', bootstrap: true, files: extension('import { defineExtensions } from \'spec3/extend\';\nexport default defineExtensions({\n  storage({ stack ) {},\n});\n'), expect: { code: 'EXTENSION_SYNTAX', field: 'spec3.extend.ts:3:', says: 'Expected', hint: 'Fix spec3.extend.ts:3:', file: EXT } },
+  { name: 'an extension hook that throws', bootstrap: true, files: extension("import { defineExtensions } from 'spec3/extend';\nexport default defineExtensions({\n  messaging() {\n    throw new Error('no second queue yet');\n  },\n});\n"), expect: { code: 'EXTENSION_HOOK_FAILED', field: 'spec3.extend.ts:4:11', says: 'the messaging hook threw: no second queue yet', hint: 'Fix the messaging hook in spec3.extend.ts', file: EXT } },
+  { name: 'an extension consuming from a later phase', bootstrap: true, files: extension("import { defineExtensions } from 'spec3/extend';\nexport default defineExtensions({\n  storage({ consume }) {\n    consume('compute', 'fn-api-arn');\n  },\n});\n"), expect: { code: 'PHASE_ORDER', field: 'spec3.extend.ts:4:5 (storage hook)', says: 'references demo-dev-compute (phase app, a later phase)', hint: 'Move the resource', file: EXT } },
+  { name: 'an extension hook for an unknown stack kind', bootstrap: true, files: extension("import { defineExtensions } from 'spec3/extend';\nexport default defineExtensions({\n  storag() {},\n} as never);\n"), expect: { code: 'EXTENSION_UNKNOWN_KIND', field: 'spec3.extend.ts:3', says: 'Stack kinds: network, security, storage', hint: 'Rename the hook in spec3.extend.ts', file: EXT } },
 ];
 
 /**
