@@ -44,15 +44,24 @@ export type ChangeSetResult =
 /** CloudFormation's reasons for a change set that changes nothing. */
 export const NO_CHANGES = /didn't contain changes|No updates are to be performed|submitted information didn't contain/i;
 
+/** What happens to a change set of a deploy: created, executed, or deleted without running. */
+export type ChangeSetStep = 'created' | 'executed' | 'deleted';
+
 /** Creates a change set and waits until CloudFormation has computed it. */
 export async function createChangeSet(
   aws: AwsClients,
   input: ChangeSetInput,
-  poll: { pollMs: number; maxPollMs: number; signal?: AbortSignal },
+  poll: { pollMs: number; maxPollMs: number; signal?: AbortSignal; onChangeSet?: (id: string, step: ChangeSetStep) => void },
 ): Promise<ChangeSetResult> {
   const cfn = aws.cloudFormation();
   const name = `spec3-${Date.now()}`;
   const id = await create(aws, input, name);
+  poll.onChangeSet?.(id, 'created');
+  const remove = () =>
+    cfn.send(new DeleteChangeSetCommand({ ChangeSetName: id, StackName: input.stackName })).then(
+      () => poll.onChangeSet?.(id, 'deleted'),
+      () => undefined,
+    );
   let interval = poll.pollMs;
   for (;;) {
     const first = await cfn.send(new DescribeChangeSetCommand({ ChangeSetName: id, StackName: input.stackName }));
@@ -62,13 +71,13 @@ export async function createChangeSet(
     if (first.Status === 'FAILED') {
       const reason = first.StatusReason ?? 'unknown reason';
       // An empty change set is "no changes", not a failure; remove it so it does not pile up.
-      await cfn.send(new DeleteChangeSetCommand({ ChangeSetName: id, StackName: input.stackName })).catch(() => undefined);
+      await remove();
       return NO_CHANGES.test(reason) ? { kind: 'empty' } : { kind: 'failed', reason };
     }
     await sleep(interval, poll.signal);
     if (poll.signal?.aborted) {
       // Interrupted before anything ran: the change set would only be left behind to confuse the next run.
-      await cfn.send(new DeleteChangeSetCommand({ ChangeSetName: id, StackName: input.stackName })).catch(() => undefined);
+      await remove();
       throw new AbortError();
     }
     interval = Math.min(poll.maxPollMs, Math.round(interval * 1.5));

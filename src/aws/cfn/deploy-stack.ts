@@ -8,7 +8,7 @@ import {
 import { AbortError, Spec3Error } from '../../errors.js';
 import type { AwsClients } from '../clients.js';
 import { describeAwsError } from '../errors.js';
-import { createChangeSet, type ResourceChange, type StackParameter } from './change-set.js';
+import { createChangeSet, type ChangeSetStep, type ResourceChange, type StackParameter } from './change-set.js';
 import { describeStack, isFailedCreate, isInProgress, isStuck, type DeployedStack } from './stacks.js';
 import { stuckError } from './stuck.js';
 import { waitForStack, type ResourceEvent } from './wait.js';
@@ -32,6 +32,8 @@ export interface StackDeployHooks {
   readonly onEvent?: (event: ResourceEvent) => void;
   /** Called when the engine has to wait for, or replace, the stack first. */
   readonly onNotice?: (message: string) => void;
+  /** Called as the change set is created, executed, or deleted unexecuted (a run stopped at once says what it left). */
+  readonly onChangeSet?: (id: string, step: ChangeSetStep) => void;
 }
 
 export type StackDeployOutcome = {
@@ -79,7 +81,7 @@ export async function deployStack(
         ...(input.executionRoleArn ? { roleArn: input.executionRoleArn } : {}),
         ...(input.parameters ? { parameters: input.parameters } : {}),
       },
-      poll,
+      { ...poll, ...(hooks.onChangeSet ? { onChangeSet: hooks.onChangeSet } : {}) },
     ),
   );
   if (changeSet.kind === 'failed') {
@@ -92,10 +94,14 @@ export async function deployStack(
   hooks.onChanges?.(changeSet.changes);
   if (hooks.signal?.aborted) {
     // Ctrl-C came while the change set was computed: executing it now would start what the user stopped.
-    await cfn.send(new DeleteChangeSetCommand({ ChangeSetName: changeSet.id, StackName: input.name })).catch(() => undefined);
+    await cfn.send(new DeleteChangeSetCommand({ ChangeSetName: changeSet.id, StackName: input.name })).then(
+      () => hooks.onChangeSet?.(changeSet.id, 'deleted'),
+      () => undefined,
+    );
     throw new AbortError();
   }
   await call(aws, input.name, 'ExecuteChangeSet', () => execute(aws, changeSet.id, input.name));
+  hooks.onChangeSet?.(changeSet.id, 'executed');
   const result = await waitForStack(aws, input.name, { ...poll, since: changeSet.createdAt, ...(hooks.onEvent ? { onEvent: hooks.onEvent } : {}) });
   const final = result.stack;
   const ok = final && (final.status === 'CREATE_COMPLETE' || final.status === 'UPDATE_COMPLETE');

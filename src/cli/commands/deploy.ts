@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import type { AwsFlags } from '../../aws/access.js';
-import { addAwsOptions, awsFlags, interruptible } from '../aws-options.js';
+import { addAwsOptions, awsFlags } from '../aws-options.js';
 import type { RunState } from '../program.js';
 import { DeployProgress } from '../render/deploy-progress.js';
 import { renderDeploy } from '../render/deploy.js';
@@ -58,36 +58,36 @@ Exit codes: 0 deployed or nothing to do, 1 error (the failing stack and its reas
     )
     .action(async (stage: string, flags: DeployFlags) => {
       const live = isInteractive(t) && !flags.json && !flags.verbose ? new DeployProgress() : undefined;
-      await interruptible((signal) =>
-        runCommand(
-          t,
-          state,
-          flags,
-          async (ctx, host) => {
-            host.view = live?.view;
-            const { run } = await import('../../commands/deploy/index.js');
-            try {
-              return await run(
-                {
-                  stage,
-                  ...selection(flags),
-                  ...(flags.concurrency ? { concurrency: flags.concurrency } : {}),
-                  dryRun: Boolean(flags.dryRun),
-                  askApproval: isInteractive(t) && !flags.yes,
-                  aws: awsFlags(flags),
-                  signal,
-                },
-                withValidation(ctx, false),
-              );
-            } finally {
-              await live?.finish();
-              host.view = undefined;
-            }
-          },
-          (result, host, out) => {
-            for (const line of renderDeploy(result, host.chalk)) out(line);
-          },
-        ),
+      await runCommand(
+        t,
+        state,
+        flags,
+        async (ctx, host, signal) => {
+          host.view = live?.view;
+          const { run } = await import('../../commands/deploy/index.js');
+          try {
+            return await run(
+              {
+                stage,
+                ...selection(flags),
+                ...(flags.concurrency ? { concurrency: flags.concurrency } : {}),
+                dryRun: Boolean(flags.dryRun),
+                askApproval: isInteractive(t) && !flags.yes,
+                aws: awsFlags(flags),
+                signal,
+              },
+              withValidation(ctx, false),
+            );
+          } finally {
+            await live?.finish();
+            host.view = undefined;
+          }
+        },
+        (result, host, out) => {
+          for (const line of renderDeploy(result, host.chalk)) out(line);
+        },
+        undefined,
+        { interruptible: true },
       );
     });
 }

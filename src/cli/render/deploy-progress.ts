@@ -1,16 +1,19 @@
 import type { Spec3Event } from '../../context.js';
 
+/** How a stack's task ends: done, or stopped (the run ended, e.g. by Ctrl-C, before the stack did). */
+type Ending = 'done' | 'stopped';
+
 interface Deferred {
-  promise: Promise<void>;
-  resolve: () => void;
+  promise: Promise<Ending>;
+  resolve: (ending: Ending) => void;
   reject: (error: Error) => void;
   output?: (line: string) => void;
 }
 
 function deferred(): Deferred {
-  let resolve!: () => void;
+  let resolve!: (ending: Ending) => void;
   let reject!: (error: Error) => void;
-  const promise = new Promise<void>((res, rej) => {
+  const promise = new Promise<Ending>((res, rej) => {
     resolve = res;
     reject = rej;
   });
@@ -41,7 +44,7 @@ export class DeployProgress {
         this.stacks.get(data.stack ?? '')?.output?.(event.message);
         return this.stacks.has(data.stack ?? '');
       case 'STACK_DONE':
-        this.stacks.get(data.stack ?? '')?.resolve();
+        this.stacks.get(data.stack ?? '')?.resolve('done');
         return this.stacks.has(data.stack ?? '');
       case 'STACK_FAILED':
         this.stacks.get(data.stack ?? '')?.reject(new Error(event.message));
@@ -55,12 +58,12 @@ export class DeployProgress {
     for (const name of names) this.stacks.set(name, deferred());
     const tasks = names.map((name) => ({
       title: name,
-      task: async (_: unknown, task: { output: string; title: string }) => {
+      task: async (_: unknown, task: { output: string; title: string; skip: (message: string) => void }) => {
         const d = this.stacks.get(name)!;
         d.output = (line) => {
           task.output = line;
         };
-        await d.promise;
+        if ((await d.promise) === 'stopped') task.skip(`${name}: stopped`);
       },
     }));
     this.chain = this.chain.then(async () => {
@@ -76,9 +79,9 @@ export class DeployProgress {
     });
   }
 
-  /** Resolves once every task list has drawn its final state; call before printing the result. */
+  /** Resolves once every task list has drawn its final state; call before printing the result. Stacks not done by then show as stopped. */
   async finish(): Promise<void> {
-    for (const d of this.stacks.values()) d.resolve();
+    for (const d of this.stacks.values()) d.resolve('stopped');
     await this.chain;
   }
 }

@@ -16,6 +16,8 @@ import { outputsPath, readOutputs, writeOutputs } from '../deploy/outputs.js';
 import { schedule } from '../schedule.js';
 import { resourceEvents, stackJob } from '../stack-job.js';
 import { confirmDestroy } from './confirm.js';
+import { interruptedError, throwIfInterrupted } from '../interrupted.js';
+import { spec3Command, type RunTarget } from '../rerun.js';
 import {
   assertNoLaterPhase,
   bucketsToEmpty,
@@ -112,6 +114,8 @@ interface DeleteContext {
   readonly emulated: boolean;
   readonly planned: readonly PlannedStack[];
   readonly base: { project: string; stage: string; account: string; region: string; phase?: Phase };
+  /** The command that runs this destroy again, for the run's target. */
+  readonly again: string;
 }
 
 const DEFAULT_CONCURRENCY = 4;
@@ -131,6 +135,7 @@ export async function run(options: DestroyOptions, ctx: Context): Promise<Destro
   const loaded = await loadConfig({ cwd: ctx.cwd, config: options.config });
   const stage = resolveStage(loaded.config, options.stage, loaded.name);
   const { aws, emulated, identity } = await connectStage(stage, options.aws ?? {}, ctx);
+  const rerun: RunTarget = { env: ctx.env, ...(options.aws ? { aws: options.aws } : {}), ...(options.config ? { config: options.config } : {}) };
   const existing = await deployedStacks(aws, stage);
   if (phase) assertNoLaterPhase(phase, existing, stage.name);
   const chosen = existing.filter((s) => !phase || s.phase === phase);
@@ -149,7 +154,7 @@ export async function run(options: DestroyOptions, ctx: Context): Promise<Destro
     });
     return { ...base, nothingToDestroy: true, phases: [], retained: [], emptied: [], durationMs: Date.now() - started };
   }
-  assertNotBusy(chosen, stage.name);
+  assertNotBusy(chosen, spec3Command(rerun, 'status', stage.name));
 
   const planned = await inspect(aws, chosen, stage);
   const plan = destroyPlan(base, stage, planned);
@@ -158,27 +163,26 @@ export async function run(options: DestroyOptions, ctx: Context): Promise<Destro
     throw new Spec3Error(
       'DESTROY_PROTECTED',
       `Stage ${stage.name} is protected (${plan.protectedBy.join('; ')}). Nothing was changed.`,
-      `To destroy it anyway, run \`spec3 destroy ${stage.name} --allow-protected\` in a terminal and type the stage name when asked; termination protection is lifted only then.`,
+      `To destroy it anyway, run \`${spec3Command(rerun, 'destroy', stage.name, '--allow-protected')}\` in a terminal and type the stage name when asked; termination protection is lifted only then.`,
     );
   }
-  await confirmDestroy(plan, Boolean(options.force), ctx);
-  if (options.signal?.aborted) throw new AbortError('Interrupted; nothing was changed.');
+  await confirmDestroy(plan, Boolean(options.force), ctx, rerun);
+  throwIfInterrupted(options.signal);
   // One deploy or destroy of a stage at a time. Taken once the user has said yes, so a refusal or
   // a "no" writes nothing; a deploy that started meanwhile makes this refuse before any deletion.
   return withStageLock(
     aws,
-    { project: stage.project, stage: stage.name, command: 'destroy', arn: identity.arn },
-    (error) => ctx.io.emit({ code: 'STAGE_LOCK_NOT_RELEASED', level: 'warn', message: `${error.message}\n${error.hint ?? ''}`.trim() }),
-    () => deletePlanned(options, ctx, { started, dir: loaded.dir, stage, aws, emulated, planned, base }),
+    { project: stage.project, stage: stage.name, command: 'destroy', arn: identity.arn, unlockCommand: spec3Command(rerun, 'unlock', stage.name), env: ctx.env },
+    ctx.io,
+    () => deletePlanned(options, ctx, { started, dir: loaded.dir, stage, aws, emulated, planned, base, again: spec3Command(rerun, 'destroy', stage.name) }),
   );
 }
 
 async function deletePlanned(
   options: DestroyOptions,
   ctx: Context,
-  { started, dir, stage, aws, emulated, planned, base }: DeleteContext,
+  { started, dir, stage, aws, emulated, planned, base, again }: DeleteContext,
 ): Promise<DestroyResult> {
-
   const reports = new Map<string, StackDestroyReport>(
     planned.map((p) => [p.name, { name: p.name, phase: p.phase, previousStatus: p.deployed.status, status: 'planned' }]),
   );
@@ -230,8 +234,16 @@ async function deletePlanned(
     for (const name of outcome.notStarted) reports.set(name, { ...reports.get(name)!, status: 'not-started' });
     if (options.signal?.aborted || outcome.failed.size > 0) {
       await finish();
-      if (options.signal?.aborted) throw await interrupted(aws, [...outcome.failed.keys()].map((n) => byName.get(n)!), ctx);
-      throw failure(outcome.failed, planned, reports, stage.name);
+      if (options.signal?.aborted) {
+        const stopped = [...outcome.failed.keys()].map((n) => ({ name: n, id: byName.get(n)!.deployed.id }));
+        throw await interruptedError(aws, stopped, ctx, {
+          code: 'DESTROY_INTERRUPTED',
+          nothingNew: 'no new deletion was started',
+          busy: 'CloudFormation is still deleting',
+          again,
+        });
+      }
+      throw failure(outcome.failed, planned, reports, again);
     }
   }
   const outputsFile = await finish();
@@ -257,13 +269,13 @@ async function deployedStacks(aws: AwsClients, stage: ResolvedStage): Promise<(S
 }
 
 /** A stack in the middle of another operation cannot be deleted; refuse before anything changes. */
-function assertNotBusy(stacks: readonly { name: string; deployed: DeployedStack }[], stage: string): void {
+function assertNotBusy(stacks: readonly { name: string; deployed: DeployedStack }[], status: string): void {
   const busy = stacks.filter((s) => isInProgress(s.deployed.status) && s.deployed.status !== 'DELETE_IN_PROGRESS');
   if (busy.length === 0) return;
   throw new Spec3Error(
     'DESTROY_STACK_BUSY',
     `CloudFormation is still working on ${busy.map((s) => `${s.name} (${s.deployed.status})`).join(', ')}. Nothing was changed.`,
-    `Wait for the operation to finish (\`spec3 status ${stage}\`), then run the destroy again.`,
+    `Wait for the operation to finish (\`${status}\`), then run the destroy again.`,
   );
 }
 
@@ -335,7 +347,7 @@ function failure(
   failed: ReadonlyMap<string, unknown>,
   planned: readonly PlannedStack[],
   reports: ReadonlyMap<string, StackDestroyReport>,
-  stage: string,
+  again: string,
 ): Spec3Error {
   const [, error] = [...failed.entries()][0]!;
   const e = error as Partial<Spec3Error> & Error;
@@ -346,21 +358,7 @@ function failure(
     e.hint ?? 'Fix the cause above, then run the destroy again.',
     left.length > 0 ? `Not deleted: ${left.join(', ')}.` : '',
     done.length > 0 ? `Already deleted: ${done.join(', ')}.` : '',
-    `Run \`spec3 destroy ${stage}\` again to finish; it picks up the stacks that are left.`,
+    `Run \`${again}\` to finish; it picks up the stacks that are left.`,
   ];
   return new Spec3Error(e.code ?? 'STACK_DELETE_FAILED', e.message, hint.filter(Boolean).join('\n'), { cause: error });
-}
-
-/** After Ctrl-C: what CloudFormation is still doing on the stacks whose deletion had started. */
-async function interrupted(aws: AwsClients, started: readonly PlannedStack[], ctx: Context): Promise<AbortError> {
-  const states = await Promise.all(
-    started.map(async (p) => ({ name: p.name, status: (await describeStack(aws, p.deployed.id))?.status ?? 'DELETE_COMPLETE' })),
-  );
-  const busy = states.filter((s) => s.status.endsWith('_IN_PROGRESS'));
-  ctx.io.emit({ code: 'DESTROY_INTERRUPTED', level: 'warn', message: 'Interrupted', data: states });
-  return new AbortError(
-    busy.length > 0
-      ? `Interrupted; no new deletion was started. CloudFormation is still deleting: ${busy.map((s) => `${s.name} (${s.status})`).join(', ')}. Run the destroy again to wait for it and finish the stage.`
-      : 'Interrupted; no new deletion was started and no stack operation is in progress. Run the destroy again to finish the stage.',
-  );
 }
