@@ -34,10 +34,18 @@ export class Interrupts {
   /** The first stop signal received, if any. */
   received: StopSignal | undefined;
 
+  /** The terminal's own write, taken before a task list diverts the stream into its buffer: a second signal's last words must not wait for it. */
+  private readonly write: (text: string) => void;
+
   constructor(
     private readonly source: SignalSource,
-    private readonly stderr: Writable,
-  ) {}
+    stderr: Writable,
+    /** Says that the run is stopping, where the user looks: the live view if one is on screen, else a line. */
+    private readonly notify: (message: string) => void,
+  ) {
+    const write = stderr.write.bind(stderr);
+    this.write = (text) => void write(text);
+  }
 
   get signal(): AbortSignal {
     return this.controller.signal;
@@ -59,14 +67,12 @@ export class Interrupts {
   private stop(sig: StopSignal): void {
     if (!this.received) {
       this.received = sig;
-      this.stderr.write(
-        `\n${NAMES[sig]}: stopping. Nothing new starts; change sets not executed are deleted and the stage lock is released. Press Ctrl-C again to exit at once.\n`,
-      );
+      this.notify(`${NAMES[sig]}: stopping. Nothing new starts; change sets not executed are deleted and the stage lock is released. Press Ctrl-C again to exit at once.`);
       this.controller.abort();
       return;
     }
     const left = this.ledger.leftBehind();
-    this.stderr.write(
+    this.write(
       left.length > 0
         ? `\n${NAMES[sig]} again: exiting at once. Left behind:\n${left.map((l) => `  - ${l}\n`).join('')}`
         : `\n${NAMES[sig]} again: exiting at once. Nothing was left behind: no lock held, no change set pending, no stack operation started.\n`,

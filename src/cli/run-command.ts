@@ -31,7 +31,9 @@ export async function runCommand<R>(
   exitCode: (result: R) => number = () => 0,
   options: RunCommandOptions = {},
 ): Promise<void> {
-  const interrupts = options.interruptible ? new Interrupts(t.signals, t.stderr) : undefined;
+  // Under --json no event is rendered, but the person who pressed Ctrl-C still reads stderr.
+  const stopping = (message: string) => (flags.json ? t.stderr.write(`${message}\n`) : host.emit({ code: 'RUN_STOPPING', level: 'warn', message }));
+  const interrupts = options.interruptible ? new Interrupts(t.signals, t.stderr, stopping) : undefined;
   const hostOptions: HostOptions = {
     yes: Boolean(flags.yes),
     json: Boolean(flags.json),
@@ -41,13 +43,16 @@ export async function runCommand<R>(
   state.json = hostOptions.json;
   const host = new ConsoleHost(t, hostOptions);
   const ctx: Context = { cwd: t.cwd, io: host, env: t.env };
-  let result: R;
+  const body = async (signal: AbortSignal | undefined) => {
+    const result = await execute(ctx, host, signal);
+    if (hostOptions.json) t.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+    else render(result, host, (line) => t.stdout.write(`${line}\n`));
+    state.code = exitCode(result);
+  };
   try {
-    result = interrupts ? await interrupts.run((signal) => execute(ctx, host, signal)) : await execute(ctx, host, undefined);
+    // The result is printed with the signals still handled: a Ctrl-C then exits 130 rather than killing the process.
+    await (interrupts ? interrupts.run(body) : body(undefined));
   } finally {
     if (interrupts?.received) state.interrupted = interrupts.received;
   }
-  if (hostOptions.json) t.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
-  else render(result, host, (line) => t.stdout.write(`${line}\n`));
-  state.code = exitCode(result);
 }

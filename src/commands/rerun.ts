@@ -11,13 +11,16 @@ export interface RunTarget {
 }
 
 /**
- * How the user starts spec3 again from the same shell. npm sets `npm_command` for what it runs:
- * `exec` under `npx spec3` / `npm exec spec3`, `run-script` inside `npm run` (spec3 installed in
- * the project, so on the PATH of scripts only). Both mean spec3 is reachable as `npx spec3` and
- * perhaps not as `spec3`. Anything else (a global install, the bin itself) is `spec3`.
+ * How the user starts spec3 again from the same shell. npm puts the command it runs in
+ * `npm_lifecycle_script`: under `npx spec3` / `npm exec spec3` that is the bin, `'spec3'`; inside
+ * an npm script it is the script, e.g. `spec3 deploy dev`. Either way spec3 is installed in the
+ * project (or npx fetches it), not necessarily on the PATH, so the user runs it as `npx spec3`.
+ * `npm_command` alone is not enough: it is inherited, so every process under `npx vitest` sees
+ * `exec`. Anything else (a global install, the bin itself) is `spec3`.
  */
 export function spec3Executable(env: RunTarget['env']): string {
-  return env.npm_command === 'exec' || env.npm_command === 'run-script' ? 'npx spec3' : 'spec3';
+  const first = (env.npm_lifecycle_script ?? '').trim().split(/\s+/)[0]!.replace(/^'(.*)'$/, '$1');
+  return first === 'spec3' || first.endsWith('/spec3') ? 'npx spec3' : 'spec3';
 }
 
 /**

@@ -19,7 +19,7 @@ describe('stop signals during a run', () => {
   it('stay handled for the whole run (a listener that left would leave signal-exit alone to kill the process), and only then are removed', async () => {
     const p = fakeProcess();
     const stderr = new PassThrough();
-    const interrupts = new Interrupts(p.source, stderr);
+    const interrupts = new Interrupts(p.source, stderr, (m) => void stderr.write(`${m}\n`));
     let release!: () => void;
     const done = interrupts.run(async (signal) => {
       expect(['SIGINT', 'SIGTERM', 'SIGHUP'].map((s) => p.count(s as StopSignal))).toEqual([1, 1, 1]);
@@ -40,7 +40,7 @@ describe('stop signals during a run', () => {
   it('a second Ctrl-C exits at once (130), saying what the run leaves behind', async () => {
     const p = fakeProcess();
     const stderr = new PassThrough();
-    const interrupts = new Interrupts(p.source, stderr);
+    const interrupts = new Interrupts(p.source, stderr, (m) => void stderr.write(`${m}\n`));
     await interrupts.run(async () => {
       interrupts.observe({ code: 'STAGE_LOCK_TAKEN', level: 'debug', message: '', data: { stage: 'dev', parameter: '/spec3/demo/dev/lock', unlock: 'spec3 unlock dev --local --force' } });
       interrupts.observe({ code: 'STACK_START', level: 'info', message: '', data: { stack: 'demo-dev-network' } });
@@ -62,7 +62,7 @@ describe('stop signals during a run', () => {
   it('a second signal after the lock was released and nothing is under way says nothing was left', async () => {
     const p = fakeProcess();
     const stderr = new PassThrough();
-    const interrupts = new Interrupts(p.source, stderr);
+    const interrupts = new Interrupts(p.source, stderr, (m) => void stderr.write(`${m}\n`));
     await interrupts.run(async () => {
       interrupts.observe({ code: 'STAGE_LOCK_TAKEN', level: 'debug', message: '', data: { stage: 'dev', parameter: '/p', unlock: 'u' } });
       interrupts.observe({ code: 'STAGE_LOCK_RELEASED', level: 'debug', message: '', data: {} });

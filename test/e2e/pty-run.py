@@ -10,17 +10,23 @@ STEPS_JSON is a list of steps taken in order, each once its text has appeared in
   {"when": "new stack", "hangup": true}       close the terminal: the kernel sends SIGHUP
 A process ended by a signal (not an exit code) is reported on stderr as
 "pty-run: killed by signal N" and exits 255, so "exit 130" always means the process chose it."""
+import fcntl
 import json
 import os
 import pty
 import signal
+import struct
 import sys
+import termios
 import time
 
 steps, command = json.loads(sys.argv[1]), sys.argv[2:]
 pid, fd = pty.fork()
 if pid == 0:
     os.execvp(command[0], command)
+# A window of 40 rows and 120 columns, as a terminal emulator gives: without one, a task list has
+# no room to draw anything until it ends.
+fcntl.ioctl(fd, termios.TIOCSWINSZ, struct.pack('HHHH', 40, 120, 0, 0))
 
 seen = b''
 searched_from = 0

@@ -42,10 +42,11 @@ export function registerDeploy(program: Command, t: Terminal, state: RunState): 
       `
 Unchanged stacks (template, tags, parameters) are skipped without a change set. In a terminal,
 spec3 asks before a deploy that widens IAM or security-group access; in CI it does not ask.
-Ctrl-C starts no new stack and reports what CloudFormation is still doing.
+Ctrl-C, SIGTERM or SIGHUP: no new stack starts, a change set not executed is deleted, the lock is
+released, and the report says what CloudFormation is still doing; a second Ctrl-C exits at once.
 One run per stage: deploy and destroy hold the SSM parameter /spec3/<project>/<stage>/lock while
-they run; a second run is refused (exit 1) naming the holder, and a lock older than 2 h is
-reported as stale with the command to clear it. --dry-run takes no lock.
+they run; a second run is refused (exit 1) naming the holder. A lock left by a killed run is
+named as abandoned, with the \`spec3 unlock\` command that clears it. --dry-run takes no lock.
 
 Examples:
   $ spec3 deploy dev --local                 deploy to the local AWS (spec3 local start)
@@ -54,7 +55,7 @@ Examples:
   $ spec3 deploy prod --yes --json           CI
 
 Outputs are written to .spec3/<stage>/outputs.json.
-Exit codes: 0 deployed or nothing to do, 1 error (the failing stack and its reason are printed, or the stage is locked), 130 interrupted or declined.`,
+Exit codes: 0 deployed or nothing to do, 1 error (the failing stack and its reason are printed, or the stage is locked), 130 interrupted (Ctrl-C) or declined, 143 SIGTERM, 129 SIGHUP.`,
     )
     .action(async (stage: string, flags: DeployFlags) => {
       const live = isInteractive(t) && !flags.json && !flags.verbose ? new DeployProgress() : undefined;

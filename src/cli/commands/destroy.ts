@@ -40,7 +40,8 @@ you to type the stage name. There is no --yes: without a terminal, only --force 
 and only for an unprotected stage. A protected stage ("protected": true, or termination protection
 on a stack) is refused unless --allow-protected is given, and then still asks for its name;
 termination protection is lifted right before each stack is deleted.
-Ctrl-C starts no new deletion and reports what CloudFormation is still doing.
+Ctrl-C, SIGTERM or SIGHUP: no new deletion starts, the lock is released, and the report says what
+CloudFormation is still doing; a second Ctrl-C exits at once.
 Like deploy, destroy holds the stage's lock (/spec3/<project>/<stage>/lock) and is refused while
 another run holds it.
 
@@ -51,7 +52,7 @@ Examples:
   $ spec3 destroy prod --allow-protected         protected stage, in a terminal
 
 Deleted stacks are removed from .spec3/<stage>/outputs.json.
-Exit codes: 0 destroyed or nothing to destroy, 1 error or refused (protected, no terminal, delete failed), 130 declined or interrupted.`,
+Exit codes: 0 destroyed or nothing to destroy, 1 error or refused (protected, no terminal, delete failed), 130 declined or interrupted (Ctrl-C), 143 SIGTERM, 129 SIGHUP.`,
     )
     .action(async (stage: string, flags: DestroyFlags) => {
       const interactive = isInteractive(t);

@@ -29,6 +29,8 @@ function deferred(): Deferred {
 export class DeployProgress {
   private readonly stacks = new Map<string, Deferred>();
   private chain: Promise<void> = Promise.resolve();
+  /** The task of the phase on screen: a stopping run says so in its title. */
+  private phaseTask: { title: string } | undefined;
 
   /** The host's view hook: takes the events it draws, leaves the rest to plain rendering. */
   readonly view = (event: Spec3Event): boolean => {
@@ -49,6 +51,11 @@ export class DeployProgress {
       case 'STACK_FAILED':
         this.stacks.get(data.stack ?? '')?.reject(new Error(event.message));
         return this.stacks.has(data.stack ?? '');
+      case 'RUN_STOPPING':
+        // Lines written under a task list wait until it ends; its title is where the user looks.
+        if (!this.phaseTask) return false;
+        this.phaseTask.title = `${this.phaseTask.title}: ${event.message}`;
+        return true;
       default:
         return false;
     }
@@ -72,10 +79,19 @@ export class DeployProgress {
       // after every character; 80 is what terminals assume when they cannot tell.
       if (process.stdout.isTTY && !process.stdout.columns) process.stdout.columns = 80;
       const list = new Listr(
-        [{ title: `Phase ${phase}`, task: (_: unknown, task) => task.newListr(tasks, { concurrent: true, exitOnError: false }) }],
+        [
+          {
+            title: `Phase ${phase}`,
+            task: (_: unknown, task) => {
+              this.phaseTask = task;
+              return task.newListr(tasks, { concurrent: true, exitOnError: false });
+            },
+          },
+        ],
         { exitOnError: false, registerSignalListeners: false, rendererOptions: { collapseSubtasks: false } },
       );
       await list.run().catch(() => undefined);
+      this.phaseTask = undefined;
     });
   }
 
