@@ -149,6 +149,8 @@ export async function run(options: DeployOptions, ctx: Context): Promise<DeployR
     const poll = pollIntervals(emulated);
     const byName = new Map(prepared.map((p) => [p.stack.name, p]));
     const concurrency = options.concurrency ?? DEFAULT_CONCURRENCY;
+    // Stacks that finished after the stop signal: they were under way when it came, and the report names them too.
+    const finishedWhileStopping: string[] = [];
     for (const phase of PHASES) {
       const jobs = toDeploy.filter((p) => p.stack.phase === phase).map((p) => ({ name: p.stack.name, after: p.stack.dependsOn }));
       if (jobs.length === 0) continue;
@@ -183,6 +185,7 @@ export async function run(options: DeployOptions, ctx: Context): Promise<DeployR
               reports.set(job.name, { ...reports.get(job.name)!, status: done.action, changes: done.changes, durationMs, outputs: done.stack.outputs });
               states.set(job.name, done.stack);
               record.set(done.stack, p.body);
+              if (options.signal?.aborted) finishedWhileStopping.push(job.name);
               return done.action;
             },
             (durationMs) => reports.set(job.name, { ...reports.get(job.name)!, status: 'failed', durationMs }),
@@ -193,7 +196,7 @@ export async function run(options: DeployOptions, ctx: Context): Promise<DeployR
       for (const name of outcome.notStarted) reports.set(name, { ...reports.get(name)!, status: 'not-started' });
       if (options.signal?.aborted) {
         await record.save();
-        throw await interruptedError(deployer, [...outcome.failed.keys()].map((name) => ({ name })), ctx, {
+        throw await interruptedError(deployer, [...finishedWhileStopping, ...outcome.failed.keys()].map((name) => ({ name })), ctx, {
           code: 'DEPLOY_INTERRUPTED',
           nothingNew: 'no new stack was started',
           busy: 'CloudFormation is still working on',

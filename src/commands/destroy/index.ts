@@ -193,6 +193,8 @@ async function deletePlanned(
   const deleted = () => planned.filter((p) => reports.get(p.name)!.status === 'deleted');
   const finish = async () => forgetOutputs(dir, stage.name, deleted().map((p) => p.name), ctx.cwd);
 
+  // Stacks deleted after the stop signal: they were under way when it came, and the report names them too.
+  const finishedWhileStopping: string[] = [];
   for (const current of REVERSE_PHASES) {
     const jobs = planned.filter((p) => p.phase === current).map((p) => ({ name: p.name, after: p.after }));
     if (jobs.length === 0) continue;
@@ -224,6 +226,7 @@ async function deletePlanned(
           },
           (_, durationMs) => {
             reports.set(p.name, { ...reports.get(p.name)!, status: 'deleted', durationMs });
+            if (options.signal?.aborted) finishedWhileStopping.push(p.name);
             return 'deleted';
           },
           (durationMs) => reports.set(p.name, { ...reports.get(p.name)!, status: 'failed', durationMs }),
@@ -235,7 +238,7 @@ async function deletePlanned(
     if (options.signal?.aborted || outcome.failed.size > 0) {
       await finish();
       if (options.signal?.aborted) {
-        const stopped = [...outcome.failed.keys()].map((n) => ({ name: n, id: byName.get(n)!.deployed.id }));
+        const stopped = [...finishedWhileStopping, ...outcome.failed.keys()].map((n) => ({ name: n, id: byName.get(n)!.deployed.id }));
         throw await interruptedError(aws, stopped, ctx, {
           code: 'DESTROY_INTERRUPTED',
           nothingNew: 'no new deletion was started',
