@@ -47,21 +47,3 @@ export function awsFlags(flags: AwsFlags): AwsFlags {
     ...(flags.maxAttempts ? { maxAttempts: flags.maxAttempts } : {}),
   };
 }
-
-/**
- * Runs a command that Ctrl-C can interrupt. Ctrl-C once: the signal aborts (the engine starts no
- * new work and reports what is still running). Ctrl-C twice: the default, immediate exit.
- */
-export async function interruptible(work: (signal: AbortSignal) => Promise<void>): Promise<void> {
-  const controller = new AbortController();
-  const onSigint = () => {
-    process.removeListener('SIGINT', onSigint);
-    controller.abort();
-  };
-  process.on('SIGINT', onSigint);
-  try {
-    await work(controller.signal);
-  } finally {
-    process.removeListener('SIGINT', onSigint);
-  }
-}

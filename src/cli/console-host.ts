@@ -10,6 +10,10 @@ export interface HostOptions {
   /** `--json`: events are not rendered; the command result is printed as JSON. */
   readonly json: boolean;
   readonly verbose?: boolean;
+  /** Aborted by a stop signal: a prompt on screen is cancelled (the run is aborted, nothing answered). */
+  readonly signal?: AbortSignal;
+  /** Sees every event, rendered or not (the record of what a run has under way). */
+  readonly observe?: (event: Spec3Event) => void;
 }
 
 /**
@@ -32,6 +36,7 @@ export class ConsoleHost implements IoHost {
 
   emit(event: Spec3Event): void {
     this.events.push(event);
+    this.options.observe?.(event);
     if (this.options.json) return;
     if (this.view?.(event)) return;
     if (event.level === 'debug' && !this.options.verbose) return;
@@ -41,6 +46,8 @@ export class ConsoleHost implements IoHost {
   }
 
   async ask<R extends AskRequest>(request: R): Promise<AnswerOf<R>> {
+    // A stop signal before the question: nothing is asked, and nothing was answered.
+    if (this.options.signal?.aborted) throw new AbortError('Interrupted; nothing was changed.');
     if (this.options.yes) {
       // Taking a question's default (init's answers under --yes) needs no line; an approval does.
       return request.yes === undefined ? request.default : this.answered(request, request.yes as AnswerOf<R>);
@@ -79,7 +86,12 @@ export class ConsoleHost implements IoHost {
     // Each prompt therefore writes into its own pipe that never ends the terminal's stderr.
     const output = new PassThrough();
     output.pipe(this.terminal.stderr, { end: false });
-    const context = { input: this.terminal.stdin, output, clearPromptOnDone: false };
+    const context = {
+      input: this.terminal.stdin,
+      output,
+      clearPromptOnDone: false,
+      ...(this.options.signal ? { signal: this.options.signal } : {}),
+    };
     // Each request kind validates its own answer type; the prompt only needs "message or true".
     const check = request.validate as ((value: unknown) => string | undefined) | undefined;
     const validate = (value: unknown): string | true => check?.(value) ?? true;

@@ -1,7 +1,8 @@
 import { CommanderError } from 'commander';
 import { AbortError, Spec3Error } from '../errors.js';
 import { exitCodeFor, EXIT } from './exit-codes.js';
-import { buildProgram } from './program.js';
+import { SIGNAL_EXIT_CODE, type SignalSource } from './interrupts.js';
+import { buildProgram, type RunState } from './program.js';
 import { colorEnabled, type Terminal } from './terminal.js';
 
 /**
@@ -16,10 +17,11 @@ export async function main(argv: readonly string[], terminal?: Partial<Terminal>
     stdin: terminal?.stdin ?? process.stdin,
     stdout: terminal?.stdout ?? process.stdout,
     stderr: terminal?.stderr ?? process.stderr,
+    signals: terminal?.signals ?? PROCESS_SIGNALS,
   };
   // Known before parsing, so a bad flag or argument is reported as JSON too when --json is given.
   const options = argv.includes('--') ? argv.slice(0, argv.indexOf('--')) : argv;
-  const state = { code: EXIT.ok as number, json: options.includes('--json') };
+  const state: RunState = { code: EXIT.ok, json: options.includes('--json') };
   const verbose = options.includes('-v') || options.includes('--verbose');
   const program = buildProgram(t, state);
   try {
@@ -40,9 +42,17 @@ export async function main(argv: readonly string[], terminal?: Partial<Terminal>
       return EXIT.error;
     }
     reportError(t, error, state.json, verbose);
-    return exitCodeFor(error);
+    // A run stopped by a signal ends with that signal's code (130 Ctrl-C, 143 SIGTERM, 129 SIGHUP).
+    return state.interrupted ? SIGNAL_EXIT_CODE[state.interrupted] : exitCodeFor(error);
   }
 }
+
+/** The real process: the entry point is the one place that may end it, on a second stop signal. */
+const PROCESS_SIGNALS: SignalSource = {
+  on: (signal, listener) => process.on(signal, listener),
+  removeListener: (signal, listener) => process.removeListener(signal, listener),
+  exit: (code) => process.exit(code),
+};
 
 const HELP_CODES = new Set(['commander.help', 'commander.helpDisplayed', 'commander.version']);
 

@@ -9,12 +9,16 @@ import { registerList } from './commands/list.js';
 import { registerLocal } from './commands/local.js';
 import { registerStatus } from './commands/status.js';
 import { registerSynth } from './commands/synth.js';
+import { registerUnlock } from './commands/unlock.js';
+import type { StopSignal } from './interrupts.js';
 import type { Terminal } from './terminal.js';
 import { VERSION } from './version.js';
 
 export interface RunState {
   code: number;
   json: boolean;
+  /** The stop signal the run received, if any: it sets the exit code of a run it ended. */
+  interrupted?: StopSignal;
 }
 
 /** The commander program. Each command file registers itself and lazy-loads its engine. */
@@ -40,10 +44,12 @@ Examples:
   $ spec3 deploy dev --local     deploy every phase of dev
   $ spec3 diff prod              what a deploy of prod would change
   $ spec3 destroy dev --local    tear dev down (typed confirmation)
+  $ spec3 unlock dev --local     clear a lock left by a killed run
 
-Exit codes: 0 success, 1 error, 2 changes or drift found (diff, drift), 130 aborted.`,
+Exit codes: 0 success, 1 error, 2 changes or drift found (diff, drift), 130 aborted (Ctrl-C),
+143 stopped by SIGTERM, 129 stopped by SIGHUP.`,
     );
-  for (const register of [registerInit, registerSynth, registerList, registerBootstrap, registerDeploy, registerDiff, registerStatus, registerDrift, registerLocal, registerDestroy]) register(program, t, state);
+  for (const register of [registerInit, registerSynth, registerList, registerBootstrap, registerDeploy, registerDiff, registerStatus, registerDrift, registerLocal, registerDestroy, registerUnlock]) register(program, t, state);
   for (const command of program.commands) command.exitOverride();
   return program;
 }

@@ -1,4 +1,5 @@
 import type { Readable, Writable } from 'node:stream';
+import type { SignalSource } from './interrupts.js';
 
 /** Everything the CLI touches of the process, injected so tests can run it in-process. */
 export interface Terminal {
@@ -8,6 +9,8 @@ export interface Terminal {
   readonly stdin: Readable & { isTTY?: boolean };
   readonly stdout: Writable & { isTTY?: boolean };
   readonly stderr: Writable & { isTTY?: boolean };
+  /** Stop signals (Ctrl-C, SIGTERM, SIGHUP) and the immediate exit a second one asks for. */
+  readonly signals: SignalSource;
 }
 
 /** Interactive means a person can answer: a TTY on both ends and not in CI. */

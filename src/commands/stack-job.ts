@@ -1,3 +1,4 @@
+import type { ChangeSetStep } from '../aws/cfn/change-set.js';
 import type { ResourceEvent } from '../aws/cfn/wait.js';
 import type { IoHost } from '../context.js';
 import { AbortError } from '../errors.js';
@@ -11,6 +12,12 @@ export function resourceEvents(io: IoHost, stack: string): (event: ResourceEvent
       message: `${stack} ${event.logicalId} ${event.status}${event.reason ? ` ${event.reason}` : ''}`,
       data: event,
     });
+}
+
+/** Reports a stack's change set as it is created, executed or deleted: CHANGE_SET_CREATED, _EXECUTED, _DELETED (debug). */
+export function changeSetEvents(io: IoHost, stack: string): (id: string, step: ChangeSetStep) => void {
+  return (id, step) =>
+    io.emit({ code: `CHANGE_SET_${step.toUpperCase()}`, level: 'debug', message: `${stack}: change set ${step} (${id})`, data: { stack, id } });
 }
 
 /**

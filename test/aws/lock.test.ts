@@ -9,8 +9,9 @@ import {
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { AwsClients } from '../../src/aws/clients.js';
-import { acquireStageLock, withStageLock } from '../../src/aws/lock.js';
+import { acquireStageLock, readStageLock, removeStageLock, withStageLock } from '../../src/aws/lock.js';
 import type { Spec3Error } from '../../src/errors.js';
+import { TestIo } from '../helpers/io.js';
 
 // Errors and responses shaped as SSM returns them (PutParameter without Overwrite on an existing name: ParameterAlreadyExists).
 const ssm = mockClient(SSMClient);
@@ -24,6 +25,9 @@ const options = {
   host: 'build-1',
   pid: 4242,
   now: () => now,
+  unlockCommand: 'spec3 unlock dev --local',
+  // Every pid counts as running unless a test says otherwise.
+  isAlive: () => true,
 };
 const NAME = '/spec3/demo/dev/lock';
 const exists = () => new ParameterAlreadyExists({ message: 'The parameter already exists.', $metadata: {} });
@@ -43,7 +47,7 @@ describe('stage lock', () => {
     const lock = await acquireStageLock(aws, options);
     const put = ssm.commandCalls(PutParameterCommand)[0]!.args[0].input;
     expect(put).toMatchObject({ Name: NAME, Type: 'String', Overwrite: false });
-    expect(JSON.parse(put.Value!)).toEqual({ holder: 'alice@build-1', pid: 4242, command: 'spec3 deploy dev', startedAt: '2026-11-22T10:00:00.000Z' });
+    expect(JSON.parse(put.Value!)).toEqual({ holder: 'alice@build-1', host: 'build-1', pid: 4242, command: 'spec3 deploy dev', startedAt: '2026-11-22T10:00:00.000Z' });
 
     ssm.on(GetParameterCommand).resolves({ Parameter: { Name: NAME, Value: put.Value } });
     await lock.release();
@@ -58,8 +62,52 @@ describe('stage lock', () => {
     expect(error.message).toBe(
       'Stage dev is locked by bob@laptop (pid 77) running `spec3 destroy dev` since 2026-11-22T09:48:00.000Z (12 min ago). Nothing was changed.',
     );
-    expect(error.hint).toContain(`aws ssm delete-parameter --name ${NAME}`);
+    expect(error.hint).toBe(
+      'Wait for that run to finish, then run the command again. If that run is no longer going (killed, machine gone), clear the lock with `spec3 unlock dev --local` in a terminal (it asks for the stage name), or `spec3 unlock dev --local --force` without one.',
+    );
     expect(ssm.commandCalls(DeleteParameterCommand)).toHaveLength(0);
+  });
+
+  it('records the CI run that takes it, when the environment names one', async () => {
+    ssm.on(PutParameterCommand).resolves({ Version: 1 });
+    await acquireStageLock(aws, { ...options, env: { CI: 'true', GITHUB_RUN_ID: '987654' } });
+    expect(JSON.parse(written())).toMatchObject({ ci: 'GITHUB_RUN_ID=987654', host: 'build-1', pid: 4242 });
+  });
+
+  it('held by a process of this machine that is gone: reported as abandoned with the unlock command, never taken over', async () => {
+    ssm.on(PutParameterCommand).rejects(exists());
+    const held = JSON.stringify({ holder: 'alice@build-1', host: 'build-1', pid: 77, command: 'spec3 deploy dev', startedAt: '2026-11-22T09:58:00.000Z' });
+    ssm.on(GetParameterCommand).resolves({ Parameter: { Name: NAME, Value: held } });
+    const checked: number[] = [];
+    const error = (await acquireStageLock(aws, { ...options, isAlive: (pid) => (checked.push(pid), false) }).catch((e: unknown) => e)) as Spec3Error;
+    expect(checked).toEqual([77]);
+    expect(error.code).toBe('STAGE_LOCK_ABANDONED');
+    expect(error.message).toBe(
+      'Stage dev is locked by alice@build-1 (pid 77) running `spec3 deploy dev` since 2026-11-22T09:58:00.000Z (2 min ago), but process 77 is no longer running on this machine: the lock was abandoned by a run that was killed (/spec3/demo/dev/lock). Nothing was changed.',
+    );
+    expect(error.hint).toBe('Clear it with `spec3 unlock dev --local --force`, then run the command again.');
+    expect(ssm.commandCalls(PutParameterCommand)[0]!.args[0].input.Overwrite).toBe(false);
+    expect(ssm.commandCalls(DeleteParameterCommand)).toHaveLength(0);
+  });
+
+  it('held by a live process of this machine: refused, saying it still runs and how to stop it; no unlock offered', async () => {
+    ssm.on(PutParameterCommand).rejects(exists());
+    const held = JSON.stringify({ holder: 'alice@build-1', host: 'build-1', pid: 77, command: 'spec3 deploy dev', startedAt: '2026-11-22T09:58:00.000Z' });
+    ssm.on(GetParameterCommand).resolves({ Parameter: { Name: NAME, Value: held } });
+    const error = (await acquireStageLock(aws, options).catch((e: unknown) => e)) as Spec3Error;
+    expect(error.code).toBe('STAGE_LOCKED');
+    expect(error.message).toContain('which is still running on this machine');
+    expect(error.hint).toContain('`kill 77`');
+    expect(error.hint).not.toContain('unlock');
+  });
+
+  it('a lock of another machine is not checked by pid: its pid may belong to anything here', async () => {
+    ssm.on(PutParameterCommand).rejects(exists());
+    ssm.on(GetParameterCommand).resolves({ Parameter: { Name: NAME, Value: other('2026-11-22T09:48:00.000Z') } });
+    const checked: number[] = [];
+    const error = (await acquireStageLock(aws, { ...options, isAlive: (pid) => (checked.push(pid), false) }).catch((e: unknown) => e)) as Spec3Error;
+    expect(checked).toEqual([]);
+    expect(error.code).toBe('STAGE_LOCKED');
   });
 
   it('stale (older than 2 h): reported with the command to clear it, not taken over', async () => {
@@ -69,7 +117,7 @@ describe('stage lock', () => {
     expect(error.code).toBe('STAGE_LOCK_STALE');
     expect(error.message).toContain('locked by bob@laptop (pid 77) running `spec3 destroy dev` since 2026-11-22T06:30:00.000Z (3 h 30 min ago)');
     expect(error.message).toContain('the lock looks stale');
-    expect(error.hint).toContain(`clear the lock with \`aws ssm delete-parameter --name ${NAME}\``);
+    expect(error.hint).toContain('clear the lock with `spec3 unlock dev --local` in a terminal');
     expect(ssm.commandCalls(PutParameterCommand)).toHaveLength(1);
     expect(ssm.commandCalls(PutParameterCommand)[0]!.args[0].input.Overwrite).toBe(false);
     expect(ssm.commandCalls(DeleteParameterCommand)).toHaveLength(0);
@@ -90,18 +138,29 @@ describe('stage lock', () => {
     ssm.on(PutParameterCommand).resolves({ Version: 1 });
     ssm.on(GetParameterCommand).callsFake(() => ({ Parameter: { Name: NAME, Value: written() } }));
     const failure = new Error('stack failed');
-    await expect(withStageLock(aws, options, () => undefined, () => Promise.reject(failure))).rejects.toBe(failure);
+    const io = new TestIo();
+    await expect(withStageLock(aws, options, io, () => Promise.reject(failure))).rejects.toBe(failure);
     expect(ssm.commandCalls(DeleteParameterCommand)).toHaveLength(1);
+    expect(io.events.map((e) => e.code)).toEqual(['STAGE_LOCK_TAKEN', 'STAGE_LOCK_RELEASED']);
   });
 
-  it('a release that fails is reported beside the outcome, with the command to clear the lock', async () => {
-    ssm.on(PutParameterCommand).resolves({ Version: 1 });
-    ssm.on(GetParameterCommand).callsFake(() => ({ Parameter: { Name: NAME, Value: written() } }));
-    ssm.on(DeleteParameterCommand).rejects(Object.assign(new Error('socket hang up'), { name: 'TimeoutError' }));
-    const reported: Spec3Error[] = [];
-    expect(await withStageLock(aws, options, (e) => reported.push(e), async () => 'done')).toBe('done');
-    expect(reported[0]).toMatchObject({ code: 'STAGE_LOCK_FAILED', hint: expect.stringContaining(`aws ssm delete-parameter --name ${NAME}`) });
-  });
+  for (const [step, fail] of [
+    ['reading it back', () => ssm.on(GetParameterCommand).rejects(Object.assign(new Error('socket hang up'), { name: 'TimeoutError' }))],
+    ['deleting it', () => ssm.on(DeleteParameterCommand).rejects(Object.assign(new Error('socket hang up'), { name: 'TimeoutError' }))],
+  ] as const) {
+    it(`a release that fails (${step}) says the lock is still held and how to clear it, beside the outcome`, async () => {
+      ssm.on(PutParameterCommand).resolves({ Version: 1 });
+      ssm.on(GetParameterCommand).callsFake(() => ({ Parameter: { Name: NAME, Value: written() } }));
+      fail();
+      const io = new TestIo();
+      expect(await withStageLock(aws, options, io, async () => 'done')).toBe('done');
+      const reported = io.events.find((e) => e.code === 'STAGE_LOCK_NOT_RELEASED')!;
+      expect(reported.message).toBe(
+        'Stage dev is still locked: releasing its lock /spec3/demo/dev/lock failed (TimeoutError: socket hang up).\n  Once this run has ended, clear the lock with `spec3 unlock dev --local --force`; until then every deploy or destroy of stage dev is refused.',
+      );
+      expect(io.events.map((e) => e.code)).not.toContain('STAGE_LOCK_RELEASED');
+    });
+  }
 
   it('leaves alone a lock that is no longer its own (cleared by hand and taken by another run)', async () => {
     ssm.on(PutParameterCommand).resolves({ Version: 1 });
@@ -111,5 +170,19 @@ describe('stage lock', () => {
     ssm.on(GetParameterCommand).rejects(new ParameterNotFound({ message: 'not found', $metadata: {} }));
     await lock.release();
     expect(ssm.commandCalls(DeleteParameterCommand)).toHaveLength(0);
+  });
+
+  it('read by status and unlock with its holder state; removed only while it is still the lock that was read', async () => {
+    const held = JSON.stringify({ holder: 'alice@build-1', pid: 77, command: 'spec3 deploy dev', startedAt: '2026-11-22T09:58:00.000Z' });
+    ssm.on(GetParameterCommand).resolves({ Parameter: { Name: NAME, Value: held } });
+    // An older lock without `host`: the machine is read from `holder`.
+    const lock = (await readStageLock(aws, NAME, { host: 'build-1', isAlive: () => false }))!;
+    expect(lock).toMatchObject({ state: 'gone', holder: { host: 'build-1', pid: 77 } });
+    expect(await removeStageLock(aws, lock)).toBe(true);
+    expect(ssm.commandCalls(DeleteParameterCommand)).toHaveLength(1);
+
+    ssm.on(GetParameterCommand).resolves({ Parameter: { Name: NAME, Value: other('2026-11-22T10:00:00.000Z') } });
+    expect(await removeStageLock(aws, lock)).toBe(false);
+    expect(ssm.commandCalls(DeleteParameterCommand)).toHaveLength(1);
   });
 });

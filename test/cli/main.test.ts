@@ -11,11 +11,11 @@ describe('spec3 (in-process)', () => {
   it('--help lists every command and the exit codes', async () => {
     const { code, out } = await runCli(['--help']);
     expect(code).toBe(0);
-    for (const command of ['init', 'synth', 'list']) expect(out).toMatch(new RegExp(`\\n  ${command}\\b`));
-    expect(out).toContain('Exit codes: 0 success, 1 error, 2 changes or drift found (diff, drift), 130 aborted.');
+    for (const command of ['init', 'synth', 'list', 'unlock']) expect(out).toMatch(new RegExp(`\\n  ${command}\\b`));
+    expect(out).toContain('Exit codes: 0 success, 1 error, 2 changes or drift found (diff, drift), 130 aborted (Ctrl-C),\n143 stopped by SIGTERM, 129 stopped by SIGHUP.');
   });
 
-  it.each(['init', 'synth', 'list'])('%s --help shows examples and exit codes', async (command) => {
+  it.each(['init', 'synth', 'list', 'unlock'])('%s --help shows examples and exit codes', async (command) => {
     const { code, out } = await runCli([command, '--help']);
     expect(code).toBe(0);
     expect(out).toContain('Examples:');

@@ -44,6 +44,9 @@ export type ChangeSetResult =
 /** CloudFormation's reasons for a change set that changes nothing. */
 export const NO_CHANGES = /didn't contain changes|No updates are to be performed|submitted information didn't contain/i;
 
+/** What happens to a change set of a deploy: created, executed, or deleted without running. */
+export type ChangeSetStep = 'created' | 'executed' | 'deleted';
+
 /**
  * Creates a change set and waits until CloudFormation has computed it. Every call rides out
  * transient failures under the one retry policy; when the wait fails for good or is interrupted,
@@ -52,18 +55,20 @@ export const NO_CHANGES = /didn't contain changes|No updates are to be performed
 export async function createChangeSet(
   aws: AwsClients,
   input: ChangeSetInput,
-  poll: { pollMs: number; maxPollMs: number; signal?: AbortSignal },
+  poll: { pollMs: number; maxPollMs: number; signal?: AbortSignal; onChangeSet?: (id: string, step: ChangeSetStep) => void },
 ): Promise<ChangeSetResult> {
   const policy = retryPolicy(aws, poll.signal);
   const name = `spec3-${Date.now()}`;
   // The client token (and the AlreadyExists answer of an endpoint without tokens) make a repeated create safe.
   const id = await withRetries(policy, () => create(aws, input, name));
+  poll.onChangeSet?.(id, 'created');
+  // A fresh call without the run's signal, so that it is made after Ctrl-C too.
+  const remove = () => deleteChangeSet(aws, id, input.stackName).then(() => poll.onChangeSet?.(id, 'deleted'), () => undefined);
   try {
-    return await whenComputed(aws, id, input.stackName, policy, poll);
+    return await whenComputed(aws, id, input.stackName, policy, poll, remove);
   } catch (error) {
     // Interrupted before anything ran, or the wait failed: the change set would only be left behind.
-    // A fresh call without the run's signal, so that it is made after Ctrl-C too.
-    await deleteChangeSet(aws, id, input.stackName).catch(() => undefined);
+    await remove();
     throw error;
   }
 }
@@ -74,6 +79,7 @@ async function whenComputed(
   stackName: string,
   policy: RetryPolicy,
   poll: { pollMs: number; maxPollMs: number; signal?: AbortSignal },
+  remove: () => Promise<void>,
 ): Promise<ChangeSetResult> {
   const cfn = aws.cloudFormation();
   let interval = poll.pollMs;
@@ -85,7 +91,7 @@ async function whenComputed(
     if (first.Status === 'FAILED') {
       const reason = first.StatusReason ?? 'unknown reason';
       // An empty change set is "no changes", not a failure; remove it so it does not pile up.
-      await deleteChangeSet(aws, id, stackName).catch(() => undefined);
+      await remove();
       return NO_CHANGES.test(reason) ? { kind: 'empty' } : { kind: 'failed', reason };
     }
     await sleep(interval, poll.signal);

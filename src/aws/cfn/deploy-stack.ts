@@ -8,7 +8,7 @@ import { AbortError, Spec3Error } from '../../errors.js';
 import type { AwsClients } from '../clients.js';
 import { AwsCallError, describeAwsError } from '../errors.js';
 import { retryPolicy, withRetries, type RetryPolicy } from '../retry.js';
-import { createChangeSet, deleteChangeSet, type ResourceChange, type StackParameter } from './change-set.js';
+import { createChangeSet, deleteChangeSet, type ChangeSetStep, type ResourceChange, type StackParameter } from './change-set.js';
 import { describeStack, isFailedCreate, isInProgress, isStuck, type DeployedStack } from './stacks.js';
 import { stuckError } from './stuck.js';
 import { waitForStack, type ResourceEvent } from './wait.js';
@@ -32,6 +32,8 @@ export interface StackDeployHooks {
   readonly onEvent?: (event: ResourceEvent) => void;
   /** Called when the engine has to wait for, or replace, the stack first. */
   readonly onNotice?: (message: string) => void;
+  /** Called as the change set is created, executed, or deleted unexecuted (a run stopped at once says what it left). */
+  readonly onChangeSet?: (id: string, step: ChangeSetStep) => void;
 }
 
 export type StackDeployOutcome = {
@@ -83,7 +85,7 @@ export async function deployStack(
         ...(input.executionRoleArn ? { roleArn: input.executionRoleArn } : {}),
         ...(input.parameters ? { parameters: input.parameters } : {}),
       },
-      poll,
+      { ...poll, ...(hooks.onChangeSet ? { onChangeSet: hooks.onChangeSet } : {}) },
     ),
   );
   if (changeSet.kind === 'failed') {
@@ -98,10 +100,14 @@ export async function deployStack(
   hooks.onChanges?.(changeSet.changes);
   if (hooks.signal?.aborted) {
     // Ctrl-C came while the change set was computed: executing it now would start what the user stopped.
-    await deleteChangeSet(aws, changeSet.id, input.name).catch(() => undefined);
+    await deleteChangeSet(aws, changeSet.id, input.name).then(
+      () => hooks.onChangeSet?.(changeSet.id, 'deleted'),
+      () => undefined,
+    );
     throw new AbortError();
   }
   await call(aws, input.name, 'ExecuteChangeSet', 'before', () => execute(aws, changeSet.id, input.name, policy));
+  hooks.onChangeSet?.(changeSet.id, 'executed');
   // From here on the change set runs in CloudFormation whatever happens to this run.
   const result = await call(aws, input.name, 'waiting for the change set to run', 'ran', () =>
     waitForStack(aws, input.name, { ...poll, since: changeSet.createdAt, ...(hooks.onEvent ? { onEvent: hooks.onEvent } : {}) }),

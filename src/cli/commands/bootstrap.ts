@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import type { AwsFlags } from '../../aws/access.js';
-import { addAwsOptions, awsFlags, interruptible } from '../aws-options.js';
+import { addAwsOptions, awsFlags } from '../aws-options.js';
 import type { RunState } from '../program.js';
 import { runCommand } from '../run-command.js';
 import type { Terminal } from '../terminal.js';
@@ -35,29 +35,29 @@ Examples:
 Exit codes: 0 bootstrapped or already up to date, 1 error (wrong account, no credentials, stack failed).`,
     )
     .action(async (stage: string, flags: BootstrapFlags) => {
-      await interruptible((signal) =>
-        runCommand(
-          t,
-          state,
-          flags,
-          async (ctx) => {
-            const { run } = await import('../../commands/bootstrap/index.js');
-            return run(
-              { stage, config: flags.config, ...(flags.qualifier ? { qualifier: flags.qualifier } : {}), aws: awsFlags(flags), signal },
-              ctx,
+      await runCommand(
+        t,
+        state,
+        flags,
+        async (ctx, _host, signal) => {
+          const { run } = await import('../../commands/bootstrap/index.js');
+          return run(
+            { stage, config: flags.config, ...(flags.qualifier ? { qualifier: flags.qualifier } : {}), aws: awsFlags(flags), signal },
+            ctx,
+          );
+        },
+        (r, host, out) => {
+          const where = `account ${r.account}, ${r.region}`;
+          if (r.action === 'unchanged') out(`${host.chalk.green('✔')} ${where} is bootstrapped: ${r.stackName} version ${r.version} (qualifier ${r.qualifier}); nothing to do.`);
+          else
+            out(
+              `${host.chalk.green('✔')} ${r.stackName} ${r.action} in ${where}: version ${r.previousVersion !== undefined ? `${r.previousVersion} -> ` : ''}${r.version} (qualifier ${r.qualifier}).`,
             );
-          },
-          (r, host, out) => {
-            const where = `account ${r.account}, ${r.region}`;
-            if (r.action === 'unchanged') out(`${host.chalk.green('✔')} ${where} is bootstrapped: ${r.stackName} version ${r.version} (qualifier ${r.qualifier}); nothing to do.`);
-            else
-              out(
-                `${host.chalk.green('✔')} ${r.stackName} ${r.action} in ${where}: version ${r.previousVersion !== undefined ? `${r.previousVersion} -> ` : ''}${r.version} (qualifier ${r.qualifier}).`,
-              );
-            if (r.bucket) out(`  assets bucket: ${r.bucket}`);
-            out(`Next: spec3 deploy ${r.stage}`);
-          },
-        ),
+          if (r.bucket) out(`  assets bucket: ${r.bucket}`);
+          out(`Next: spec3 deploy ${r.stage}`);
+        },
+        undefined,
+        { interruptible: true },
       );
     });
 }

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import type { AwsFlags } from '../../aws/access.js';
-import { addAwsOptions, awsFlags, interruptible } from '../aws-options.js';
+import { addAwsOptions, awsFlags } from '../aws-options.js';
 import type { RunState } from '../program.js';
 import { DeployProgress } from '../render/deploy-progress.js';
 import { renderDeploy } from '../render/deploy.js';
@@ -55,10 +55,11 @@ changes, a deploy that widens IAM or security-group access shows the widening st
 approves and prints it; without a terminal (CI) a needed approval fails the deploy (exit 1,
 APPROVAL_REQUIRED) unless --yes is given. --require-approval (or "requireApproval" in the config)
 sets what needs approval: never, broadening (default) or any change.
-Ctrl-C starts no new stack and reports what CloudFormation is still doing.
+Ctrl-C, SIGTERM or SIGHUP: no new stack starts, a change set not executed is deleted, the lock is
+released, and the report says what CloudFormation is still doing; a second Ctrl-C exits at once.
 One run per stage: deploy and destroy hold the SSM parameter /spec3/<project>/<stage>/lock while
-they run; a second run is refused (exit 1) naming the holder, and a lock older than 2 h is
-reported as stale with the command to clear it. --dry-run takes no lock.
+they run; a second run is refused (exit 1) naming the holder. A lock left by a killed run is
+named as abandoned, with the \`spec3 unlock\` command that clears it. --dry-run takes no lock.
 
 Examples:
   $ spec3 deploy dev --local                 deploy to the local AWS (spec3 local start)
@@ -73,49 +74,49 @@ are named ("removed from config") and keep running; --prune deletes them after t
 destroy's safety: the plan with the data to delete, the stage name typed in a terminal (--yes
 skips it for an unprotected stage), a protected stage only with --allow-protected.
 Outputs are written to .spec3/<stage>/outputs.json.
-Exit codes: 0 deployed or nothing to do, 1 error (the failing stack and its reason are printed, the stage is locked, or an approval is needed and there is no terminal), 130 interrupted or approval declined.`,
+Exit codes: 0 deployed or nothing to do, 1 error (the failing stack and its reason are printed, the stage is locked, or an approval is needed and there is no terminal), 130 interrupted (Ctrl-C) or approval declined, 143 SIGTERM, 129 SIGHUP.`,
     )
     .action(async (stage: string, flags: DeployFlags) => {
       const live = isInteractive(t) && !flags.json && !flags.verbose ? new DeployProgress() : undefined;
-      await interruptible((signal) =>
-        runCommand(
-          t,
-          state,
-          flags,
-          async (ctx, host) => {
-            // A --prune shows destroy's plan (stacks, data to delete, what is retained) before its confirmation.
-            host.view = (event) => {
-              if (event.code !== 'DESTROY_PLAN' || flags.json) return live?.view(event) ?? false;
-              for (const line of renderDestroyPlan(event.data as DestroyPlan, host.chalk)) t.stderr.write(`${line}\n`);
-              return true;
-            };
-            const { run } = await import('../../commands/deploy/index.js');
-            try {
-              return await run(
-                {
-                  stage,
-                  ...selection(flags),
-                  ...(flags.concurrency ? { concurrency: flags.concurrency } : {}),
-                  dryRun: Boolean(flags.dryRun),
-                  ...(flags.requireApproval ? { requireApproval: flags.requireApproval } : {}),
-                  prune: Boolean(flags.prune),
-                  // --yes confirms a prune as destroy --force does: never for a protected stage.
-                  pruneForce: Boolean(flags.yes),
-                  allowProtected: Boolean(flags.allowProtected),
-                  aws: awsFlags(flags),
-                  signal,
-                },
-                withValidation(ctx, false),
-              );
-            } finally {
-              await live?.finish();
-              host.view = undefined;
-            }
-          },
-          (result, host, out) => {
-            for (const line of renderDeploy(result, host.chalk)) out(line);
-          },
-        ),
+      await runCommand(
+        t,
+        state,
+        flags,
+        async (ctx, host, signal) => {
+          // A --prune shows destroy's plan (stacks, data to delete, what is retained) before its confirmation.
+          host.view = (event) => {
+            if (event.code !== 'DESTROY_PLAN' || flags.json) return live?.view(event) ?? false;
+            for (const line of renderDestroyPlan(event.data as DestroyPlan, host.chalk)) t.stderr.write(`${line}\n`);
+            return true;
+          };
+          const { run } = await import('../../commands/deploy/index.js');
+          try {
+            return await run(
+              {
+                stage,
+                ...selection(flags),
+                ...(flags.concurrency ? { concurrency: flags.concurrency } : {}),
+                dryRun: Boolean(flags.dryRun),
+                ...(flags.requireApproval ? { requireApproval: flags.requireApproval } : {}),
+                prune: Boolean(flags.prune),
+                // --yes confirms a prune as destroy --force does: never for a protected stage.
+                pruneForce: Boolean(flags.yes),
+                allowProtected: Boolean(flags.allowProtected),
+                aws: awsFlags(flags),
+                signal,
+              },
+              withValidation(ctx, false),
+            );
+          } finally {
+            await live?.finish();
+            host.view = undefined;
+          }
+        },
+        (result, host, out) => {
+          for (const line of renderDeploy(result, host.chalk)) out(line);
+        },
+        undefined,
+        { interruptible: true },
       );
     });
 }

@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import type { AwsFlags } from '../../aws/access.js';
 import type { DestroyPlan } from '../../commands/destroy/index.js';
 import type { IoHost, Spec3Event } from '../../context.js';
-import { addAwsOptions, awsFlags, interruptible } from '../aws-options.js';
+import { addAwsOptions, awsFlags } from '../aws-options.js';
 import { phase } from '../parse.js';
 import type { RunState } from '../program.js';
 import { DeployProgress } from '../render/deploy-progress.js';
@@ -44,8 +44,8 @@ unprotected stage. A protected stage ("protected": true, or termination protecti
 on a stack) is refused unless --allow-protected is given, and then still asks for its name;
 termination protection and table deletion protection are lifted right before each stack is deleted.
 A DELETE_FAILED stack whose failed resources are already gone is finished (DeleteStack retaining them).
-Ctrl-C starts no new deletion and reports what CloudFormation is still doing and how much of a
-bucket was emptied.
+Ctrl-C, SIGTERM or SIGHUP: no new deletion starts, the lock is released, and the report says what
+CloudFormation is still doing and how much of a bucket was emptied; a second Ctrl-C exits at once.
 Like deploy, destroy holds the stage's lock (/spec3/<project>/<stage>/lock) and is refused while
 another run holds it.
 
@@ -56,60 +56,60 @@ Examples:
   $ spec3 destroy prod --allow-protected         protected stage, in a terminal
 
 Deleted stacks are removed from .spec3/<stage>/outputs.json.
-Exit codes: 0 destroyed or nothing to destroy, 1 error or refused (a blocker, protected, no terminal, delete failed), 130 declined or interrupted.`,
+Exit codes: 0 destroyed or nothing to destroy, 1 error or refused (a blocker, protected, no terminal, delete failed), 130 declined or interrupted (Ctrl-C), 143 SIGTERM, 129 SIGHUP.`,
     )
     .action(async (stage: string, flags: DestroyFlags) => {
       const interactive = isInteractive(t);
       const live = interactive && !flags.json && !flags.verbose ? new DeployProgress() : undefined;
-      await interruptible((signal) =>
-        runCommand(
-          t,
-          state,
-          flags,
-          async (ctx, host) => {
-            // The plan must be on screen before the confirmation is asked, under --json too when
-            // someone is there to answer (stdout keeps only the JSON result).
-            const showPlan = (event: Spec3Event) => {
-              for (const line of renderDestroyPlan(event.data as DestroyPlan, host.chalk)) t.stderr.write(`${line}\n`);
-            };
-            host.view = (event) => {
-              if (event.code !== 'DESTROY_PLAN') return live?.view(event) ?? false;
-              showPlan(event);
-              return true;
-            };
-            const io: IoHost =
-              flags.json && interactive
-                ? {
-                    emit: (event) => {
-                      if (event.code === 'DESTROY_PLAN') showPlan(event);
-                      host.emit(event);
-                    },
-                    ask: (request) => host.ask(request),
-                  }
-                : host;
-            const { run } = await import('../../commands/destroy/index.js');
-            try {
-              return await run(
-                {
-                  stage,
-                  config: flags.config,
-                  ...(flags.phase ? { phase: flags.phase } : {}),
-                  force: Boolean(flags.force),
-                  allowProtected: Boolean(flags.allowProtected),
-                  aws: awsFlags(flags),
-                  signal,
-                },
-                { ...ctx, io },
-              );
-            } finally {
-              await live?.finish();
-              host.view = undefined;
-            }
-          },
-          (result, host, out) => {
-            for (const line of renderDestroy(result, host.chalk)) out(line);
-          },
-        ),
+      await runCommand(
+        t,
+        state,
+        flags,
+        async (ctx, host, signal) => {
+          // The plan must be on screen before the confirmation is asked, under --json too when
+          // someone is there to answer (stdout keeps only the JSON result).
+          const showPlan = (event: Spec3Event) => {
+            for (const line of renderDestroyPlan(event.data as DestroyPlan, host.chalk)) t.stderr.write(`${line}\n`);
+          };
+          host.view = (event) => {
+            if (event.code !== 'DESTROY_PLAN') return live?.view(event) ?? false;
+            showPlan(event);
+            return true;
+          };
+          const io: IoHost =
+            flags.json && interactive
+              ? {
+                  emit: (event) => {
+                    if (event.code === 'DESTROY_PLAN') showPlan(event);
+                    host.emit(event);
+                  },
+                  ask: (request) => host.ask(request),
+                }
+              : host;
+          const { run } = await import('../../commands/destroy/index.js');
+          try {
+            return await run(
+              {
+                stage,
+                config: flags.config,
+                ...(flags.phase ? { phase: flags.phase } : {}),
+                force: Boolean(flags.force),
+                allowProtected: Boolean(flags.allowProtected),
+                aws: awsFlags(flags),
+                signal,
+              },
+              { ...ctx, io },
+            );
+          } finally {
+            await live?.finish();
+            host.view = undefined;
+          }
+        },
+        (result, host, out) => {
+          for (const line of renderDestroy(result, host.chalk)) out(line);
+        },
+        undefined,
+        { interruptible: true },
       );
     });
 }

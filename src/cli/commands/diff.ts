@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import type { AwsFlags } from '../../aws/access.js';
-import { addAwsOptions, awsFlags, interruptible } from '../aws-options.js';
+import { addAwsOptions, awsFlags } from '../aws-options.js';
 import { changesExitCode } from '../exit-codes.js';
 import { phase } from '../parse.js';
 import type { RunState } from '../program.js';
@@ -58,29 +58,28 @@ In CI, branch on the exit code:
 Exit codes: 0 no changes, 2 changes found (or a stack removed from config), 1 error (nothing could be told, e.g. wrong account or a failed change set), 130 interrupted.`,
     )
     .action(async (stage: string, flags: DiffFlags) => {
-      await interruptible((signal) =>
-        runCommand(
-          t,
-          state,
-          flags,
-          async (ctx) => {
-            const { run } = await import('../../commands/diff/index.js');
-            return run(
-              {
-                stage,
-                ...selection(flags),
-                changeSet: Boolean(flags.changeSet),
-                aws: awsFlags(flags),
-                signal,
-              },
-              withValidation(ctx, false),
-            );
-          },
-          (result, host, out) => {
-            for (const line of renderDiff(result, host.chalk)) out(line);
-          },
-          (result) => changesExitCode(result.stacks.some((s) => s.status !== 'unchanged') || result.removed.length > 0),
-        ),
+      await runCommand(
+        t,
+        state,
+        flags,
+        async (ctx, _host, signal) => {
+          const { run } = await import('../../commands/diff/index.js');
+          return run(
+            {
+              stage,
+              ...selection(flags),
+              changeSet: Boolean(flags.changeSet),
+              aws: awsFlags(flags),
+              signal,
+            },
+            withValidation(ctx, false),
+          );
+        },
+        (result, host, out) => {
+          for (const line of renderDiff(result, host.chalk)) out(line);
+        },
+        (result) => changesExitCode(result.stacks.some((s) => s.status !== 'unchanged') || result.removed.length > 0),
+        { interruptible: true },
       );
     });
 }

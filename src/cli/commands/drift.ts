@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import type { AwsFlags } from '../../aws/access.js';
-import { addAwsOptions, awsFlags, interruptible } from '../aws-options.js';
+import { addAwsOptions, awsFlags } from '../aws-options.js';
 import { driftExitCode } from '../exit-codes.js';
 import { phase, wholeNumber } from '../parse.js';
 import type { RunState } from '../program.js';
@@ -51,30 +51,29 @@ Exit codes: 0 in sync, 2 drift or undeployed changes found, 1 error (a detection
 out, bad input, wrong account): an error never reads as "in sync" or as "drift". 130 interrupted.`,
     )
     .action(async (stage: string, flags: DriftFlags) => {
-      await interruptible((signal) =>
-        runCommand(
-          t,
-          state,
-          flags,
-          async (ctx) => {
-            const { run } = await import('../../commands/drift/index.js');
-            return run(
-              {
-                stage,
-                ...selection(flags),
-                ...(flags.timeout ? { timeoutSeconds: flags.timeout } : {}),
-                ...(flags.concurrency ? { concurrency: flags.concurrency } : {}),
-                aws: awsFlags(flags),
-                signal,
-              },
-              withValidation(ctx, false),
-            );
-          },
-          (result, host, out) => {
-            for (const line of renderDrift(result, host.chalk)) out(line);
-          },
-          driftExitCode,
-        ),
+      await runCommand(
+        t,
+        state,
+        flags,
+        async (ctx, _host, signal) => {
+          const { run } = await import('../../commands/drift/index.js');
+          return run(
+            {
+              stage,
+              ...selection(flags),
+              ...(flags.timeout ? { timeoutSeconds: flags.timeout } : {}),
+              ...(flags.concurrency ? { concurrency: flags.concurrency } : {}),
+              aws: awsFlags(flags),
+              signal,
+            },
+            withValidation(ctx, false),
+          );
+        },
+        (result, host, out) => {
+          for (const line of renderDrift(result, host.chalk)) out(line);
+        },
+        driftExitCode,
+        { interruptible: true },
       );
     });
 }

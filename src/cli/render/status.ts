@@ -1,4 +1,5 @@
 import type { ChalkInstance } from 'chalk';
+import { describeHolder } from '../../aws/lock-holder.js';
 import type { StatusResult } from '../../commands/status/index.js';
 
 function colorStatus(status: string, c: ChalkInstance): string {
@@ -11,6 +12,13 @@ function colorStatus(status: string, c: ChalkInstance): string {
 /** Stacks by phase: status, last update, drift, then outputs indented below each stack. */
 export function renderStatus(r: StatusResult, c: ChalkInstance): string[] {
   const lines = [`${c.bold(`${r.project} ${r.stage}`)}  account ${r.account}  ${r.region}  ${r.deployed}/${r.total} stacks deployed`];
+  if (r.lock) {
+    const who = describeHolder(r.lock.holder, new Date());
+    if (r.lock.state === 'gone') lines.push(c.red(`Locked by ${who}: abandoned, that process no longer runs on this machine. Clear it with \`${r.lock.unlock}\`.`));
+    else if (r.lock.state === 'alive') lines.push(c.yellow(`Locked by ${who}, still running on this machine.`));
+    else lines.push(c.yellow(`Locked by ${who}. If that run is gone, clear it with \`${r.lock.unlock}\`.`));
+  }
+  if (r.lockUnknown) lines.push(c.dim(`Lock: unknown (${r.lockUnknown})`));
   const width = Math.max(...r.phases.flatMap((p) => p.stacks.map((s) => s.name.length)));
   for (const phase of r.phases) {
     lines.push('', c.cyan(phase.phase));

@@ -6,7 +6,10 @@ import { connectStage, pollIntervals } from '../../aws/connect.js';
 import { loadConfig } from '../../config/load.js';
 import { resolveStage } from '../../config/resolve.js';
 import type { Context } from '../../context.js';
-import { Spec3Error } from '../../errors.js';
+import { AbortError, Spec3Error } from '../../errors.js';
+import { interruptedError, throwIfInterrupted } from '../interrupted.js';
+import { spec3Command } from '../rerun.js';
+import { changeSetEvents } from '../stack-job.js';
 import { bootstrapTemplate } from './template.js';
 
 export const TOOLKIT_STACK = 'CDKToolkit';
@@ -66,6 +69,7 @@ export async function run(options: BootstrapOptions, ctx: Context): Promise<Boot
       ? `Upgrading ${TOOLKIT_STACK} from version ${version ?? '?'} to ${template.version} (account ${stage.account}, ${stage.region})`
       : `Bootstrapping account ${stage.account}, ${stage.region} (CDK bootstrap version ${template.version}, qualifier ${qualifier})`,
   });
+  throwIfInterrupted(options.signal);
   const outcome = await deployStack(
     aws,
     {
@@ -84,8 +88,18 @@ export async function run(options: BootstrapOptions, ctx: Context): Promise<Boot
       ...(options.signal ? { signal: options.signal } : {}),
       onEvent: (e) => ctx.io.emit({ code: 'RESOURCE_EVENT', level: 'debug', message: `${e.logicalId} ${e.status}`, data: e }),
       onNotice: (message) => ctx.io.emit({ code: 'STACK_NOTICE', level: 'warn', message }),
+      onChangeSet: changeSetEvents(ctx.io, TOOLKIT_STACK),
     },
-  );
+  ).catch(async (error: unknown) => {
+    if (!(error instanceof AbortError) || !options.signal?.aborted) throw error;
+    const rerun = { env: ctx.env, ...(options.aws ? { aws: options.aws } : {}), ...(options.config ? { config: options.config } : {}) };
+    throw await interruptedError(aws, [{ name: TOOLKIT_STACK }], ctx, {
+      code: 'BOOTSTRAP_INTERRUPTED',
+      nothingNew: 'nothing more was started',
+      busy: 'CloudFormation is still working on',
+      again: spec3Command(rerun, 'bootstrap', stage.name),
+    });
+  });
   return {
     ...base,
     action: outcome.action === 'no-changes' ? 'unchanged' : outcome.action,

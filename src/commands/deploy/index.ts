@@ -19,7 +19,7 @@ import { prepareStacks, type PreparedStack } from './prepare.js';
 import { schedule } from '../schedule.js';
 import { startAssetPublishing } from './stack-assets.js';
 import { TemplateRecord } from './template-record.js';
-import { resourceEvents, stackJob } from '../stack-job.js';
+import { changeSetEvents, resourceEvents, stackJob } from '../stack-job.js';
 import { findRemovedStacks, removedMessage, type RemovedStack } from '../removed-stacks.js';
 import type { DestroyResult } from '../destroy/index.js';
 import { checkPrerequisites } from './select.js';
@@ -27,6 +27,8 @@ import { selectStacks } from '../select-stacks.js';
 import { loadStage } from '../load-stage.js';
 import { deployRole } from '../../aws/roles.js';
 import { withStageLock } from '../../aws/lock.js';
+import { spec3Command, type RunTarget } from '../rerun.js';
+import { interruptedError, throwIfInterrupted } from '../interrupted.js';
 import { assertDockerAvailable } from '../../aws/docker-check.js';
 import { standInMessage, standInTypes } from '../../aws/local-stand-ins.js';
 
@@ -107,9 +109,12 @@ export async function run(options: DeployOptions, ctx: Context): Promise<DeployR
   // before the lock, the `.spec3/<stage>/` files or any stack is touched.
   const given = options.assembly ? await loadStage(options, ctx, loaded) : undefined;
   const { aws, local, identity } = await connectStage(target, withSignal(options.aws, options.signal), ctx);
+  const rerun: RunTarget = { env: ctx.env, ...(options.aws ? { aws: options.aws } : {}), ...(options.config ? { config: options.config } : {}) };
 
   const deploy = async (): Promise<DeployResult> => {
+    throwIfInterrupted(options.signal);
     const { stage, projectDir, assembly } = given ?? (await loadStage(options, ctx, loaded));
+    throwIfInterrupted(options.signal);
     const chosen = selectStacks(assembly.stacks, { phase: options.phase, stacks: options.stacks }, stage.name);
     if (chosen.length === 0) throw new Spec3Error('NOTHING_TO_DEPLOY', `No stack of stage ${stage.name} matches the selection.`);
     const first = chosen[0]!;
@@ -180,6 +185,8 @@ export async function run(options: DeployOptions, ctx: Context): Promise<DeployR
     const poll = pollIntervals(local);
     const byName = new Map(prepared.map((p) => [p.stack.name, p]));
     const concurrency = options.concurrency ?? DEFAULT_CONCURRENCY;
+    // Stacks that finished after the stop signal: they were under way when it came, and the report names them too.
+    const finishedWhileStopping: string[] = [];
     for (const phase of PHASES) {
       const jobs = toDeploy.filter((p) => p.stack.phase === phase).map((p) => ({ name: p.stack.name, after: p.stack.dependsOn }));
       if (jobs.length === 0) continue;
@@ -207,12 +214,14 @@ export async function run(options: DeployOptions, ctx: Context): Promise<DeployR
                   }),
                 onEvent: resourceEvents(ctx.io, job.name),
                 onNotice: (message) => ctx.io.emit({ code: 'STACK_NOTICE', level: 'warn', message, data: { stack: job.name } }),
+                onChangeSet: changeSetEvents(ctx.io, job.name),
               });
             },
             (done, durationMs) => {
               reports.set(job.name, { ...reports.get(job.name)!, status: done.action, changes: done.changes, durationMs, outputs: done.stack.outputs });
               states.set(job.name, done.stack);
               record.set(done.stack, p.body);
+              if (options.signal?.aborted) finishedWhileStopping.push(job.name);
               return done.action;
             },
             (durationMs) => reports.set(job.name, { ...reports.get(job.name)!, status: 'failed', durationMs }),
@@ -223,7 +232,12 @@ export async function run(options: DeployOptions, ctx: Context): Promise<DeployR
       for (const name of outcome.notStarted) reports.set(name, { ...reports.get(name)!, status: 'not-started' });
       if (options.signal?.aborted) {
         await record.save();
-        throw await interrupted(deployer, [...outcome.failed.keys()], ctx);
+        throw await interruptedError(deployer, [...finishedWhileStopping, ...outcome.failed.keys()].map((name) => ({ name })), ctx, {
+          code: 'DEPLOY_INTERRUPTED',
+          nothingNew: 'no new stack was started',
+          busy: 'CloudFormation is still working on',
+          again: spec3Command(rerun, 'deploy', stage.name),
+        });
       }
       if (outcome.failed.size > 0) {
         await Promise.all([writeOutputs(projectDir, stage.name, states), record.save()]);
@@ -244,8 +258,8 @@ export async function run(options: DeployOptions, ctx: Context): Promise<DeployR
   if (options.dryRun) return deploy();
   const deployed = await withStageLock(
     aws,
-    { project: target.project, stage: target.name, command: 'deploy', arn: identity.arn },
-    (error) => ctx.io.emit({ code: 'STAGE_LOCK_NOT_RELEASED', level: 'warn', message: `${error.message}\n${error.hint ?? ''}`.trim() }),
+    { project: target.project, stage: target.name, command: 'deploy', arn: identity.arn, unlockCommand: spec3Command(rerun, 'unlock', target.name), env: ctx.env },
+    ctx.io,
     deploy,
   );
   if (!options.prune || deployed.removed.length === 0) return deployed;
@@ -351,22 +365,6 @@ async function approve(
     },
   });
   if (!ok) throw new AbortError('Deploy cancelled; nothing was changed.');
-}
-
-/** After Ctrl-C: what CloudFormation is still doing on the stacks this run started. */
-async function interrupted(aws: Parameters<typeof describeStack>[0], started: readonly string[], ctx: Context): Promise<AbortError> {
-  // A failed read must not turn the interruption into an error: the state is then said to be unknown.
-  const states = await Promise.all(
-    started.map(async (name) => ({ name, status: await describeStack(aws, name).then((s) => s?.status ?? 'gone', () => 'UNKNOWN (could not be read)') })),
-  );
-  // REVIEW_IN_PROGRESS is a create whose change set never ran: nothing is being done to it.
-  const busy = states.filter((s) => isInProgress(s.status));
-  ctx.io.emit({ code: 'DEPLOY_INTERRUPTED', level: 'warn', message: 'Interrupted', data: states });
-  return new AbortError(
-    busy.length > 0
-      ? `Interrupted; no new stack was started. CloudFormation is still working on: ${busy.map((s) => `${s.name} (${s.status})`).join(', ')}. Run the deploy again to wait for it and finish the stage.`
-      : 'Interrupted; no new stack was started and no stack operation is in progress. Run the deploy again to finish the stage.',
-  );
 }
 
 /** One error for a phase that failed: every failed stack with its reasons, and what was not started. */

@@ -1,13 +1,14 @@
 import type { Context } from '../../context.js';
 import { AbortError, Spec3Error } from '../../errors.js';
 import type { DestroyPlan } from './index.js';
+import { spec3Command, type RunTarget } from '../rerun.js';
 
 /**
  * The typed confirmation: the stage name, asked after the plan is shown. `--force` skips it for an
  * unprotected stage only. The question has no unattended answer, so without a terminal the host
  * refuses; that refusal is reworded here to say what destroy needs instead.
  */
-export async function confirmDestroy(plan: DestroyPlan, force: boolean, ctx: Pick<Context, 'io'>): Promise<void> {
+export async function confirmDestroy(plan: DestroyPlan, force: boolean, ctx: Pick<Context, 'io'>, rerun: RunTarget): Promise<void> {
   const stage = plan.stage;
   if (force && !plan.protected) {
     ctx.io.emit({ code: 'DESTROY_FORCED', level: 'warn', message: `--force: destroying stage ${stage} without confirmation` });
@@ -36,7 +37,7 @@ export async function confirmDestroy(plan: DestroyPlan, force: boolean, ctx: Pic
         'NEEDS_ANSWER',
         `Destroying stage ${stage} needs its name typed as confirmation, and there is no interactive terminal to ask in. Nothing was changed.`,
         plan.protected
-          ? `Stage ${stage} is protected: run \`spec3 destroy ${stage} --allow-protected\` in an interactive terminal.`
+          ? `Stage ${stage} is protected: run \`${spec3Command(rerun, 'destroy', stage, '--allow-protected')}\` in an interactive terminal.`
           : `Run it in an interactive terminal, or pass --force to destroy without the confirmation (unprotected stages only).`,
         { cause: error },
       );

@@ -19,6 +19,8 @@ import { schedule } from '../schedule.js';
 import { resourceEvents, stackJob } from '../stack-job.js';
 import { confirmDestroy } from './confirm.js';
 import { preflight, type Blocker, type CheckedBucket, type CheckedTable, type Preflight } from './preflight.js';
+import { interruptedError, throwIfInterrupted } from '../interrupted.js';
+import { spec3Command, type RunTarget } from '../rerun.js';
 import {
   assertNoLaterPhase,
   bucketsToEmpty,
@@ -132,6 +134,8 @@ interface DeleteContext {
   readonly planned: readonly PlannedStack[];
   readonly checks: Preflight;
   readonly base: { project: string; stage: string; account: string; region: string; phase?: Phase };
+  /** The command that runs this destroy again, for the run's target. */
+  readonly again: string;
 }
 
 const DEFAULT_CONCURRENCY = 4;
@@ -151,6 +155,7 @@ export async function run(options: DestroyOptions, ctx: Context): Promise<Destro
   const loaded = await loadConfig({ cwd: ctx.cwd, config: options.config, io: ctx.io });
   const stage = resolveStage(loaded.config, options.stage, loaded.name);
   const { aws, local, identity } = await connectStage(stage, withSignal(options.aws, options.signal), ctx);
+  const rerun: RunTarget = { env: ctx.env, ...(options.aws ? { aws: options.aws } : {}), ...(options.config ? { config: options.config } : {}) };
   const existing = await deployedStacks(aws, stage);
   if (phase) assertNoLaterPhase(phase, existing, stage.name);
   const chosen = existing.filter((s) => (!phase || s.phase === phase) && (!options.only || options.only.includes(s.name)));
@@ -169,7 +174,7 @@ export async function run(options: DestroyOptions, ctx: Context): Promise<Destro
     });
     return { ...base, nothingToDestroy: true, phases: [], retained: [], emptied: [], durationMs: Date.now() - started };
   }
-  assertNotBusy(chosen, stage.name);
+  assertNotBusy(chosen, spec3Command(rerun, 'status', stage.name));
 
   const planned = await inspect(aws, chosen, stage);
   const checks = await preflight(aws, planned, { project: stage.project, stage: stage.name });
@@ -181,31 +186,30 @@ export async function run(options: DestroyOptions, ctx: Context): Promise<Destro
     throw new Spec3Error(
       'DESTROY_PROTECTED',
       `Stage ${stage.name} is protected (${plan.protectedBy.join('; ')}). Nothing was changed.`,
-      `To destroy it anyway, run \`spec3 destroy ${stage.name} --allow-protected\` in a terminal and type the stage name when asked; termination protection is lifted only then.`,
+      `To destroy it anyway, run \`${spec3Command(rerun, 'destroy', stage.name, '--allow-protected')}\` in a terminal and type the stage name when asked; termination protection is lifted only then.`,
     );
   }
   // Protection that --allow-protected is about to lift makes the stage protected for the question:
   // the stage name is typed, --force does not skip it.
   const lifted = options.allowProtected ? plan.blockers.filter((b) => b.liftedByAllowProtected).map((b) => b.problem) : [];
   const asked = lifted.length > 0 ? { ...plan, protected: true, protectedBy: [...plan.protectedBy, ...lifted] } : plan;
-  await confirmDestroy(asked, Boolean(options.force), ctx);
-  if (options.signal?.aborted) throw new AbortError('Interrupted; nothing was changed.');
+  await confirmDestroy(asked, Boolean(options.force), ctx, rerun);
+  throwIfInterrupted(options.signal);
   // One deploy or destroy of a stage at a time. Taken once the user has said yes, so a refusal or
   // a "no" writes nothing; a deploy that started meanwhile makes this refuse before any deletion.
   return withStageLock(
     aws,
-    { project: stage.project, stage: stage.name, command: 'destroy', arn: identity.arn },
-    (error) => ctx.io.emit({ code: 'STAGE_LOCK_NOT_RELEASED', level: 'warn', message: `${error.message}\n${error.hint ?? ''}`.trim() }),
-    () => deletePlanned(options, ctx, { started, dir: loaded.dir, stage, aws, local, planned, checks, base }),
+    { project: stage.project, stage: stage.name, command: 'destroy', arn: identity.arn, unlockCommand: spec3Command(rerun, 'unlock', stage.name), env: ctx.env },
+    ctx.io,
+    () => deletePlanned(options, ctx, { started, dir: loaded.dir, stage, aws, local, planned, checks, base, again: spec3Command(rerun, 'destroy', stage.name) }),
   );
 }
 
 async function deletePlanned(
   options: DestroyOptions,
   ctx: Context,
-  { started, dir, stage, aws, local, planned, checks, base }: DeleteContext,
+  { started, dir, stage, aws, local, planned, checks, base, again }: DeleteContext,
 ): Promise<DestroyResult> {
-
   const reports = new Map<string, StackDestroyReport>(
     planned.map((p) => [p.name, { name: p.name, phase: p.phase, previousStatus: p.deployed.status, status: 'planned' }]),
   );
@@ -218,6 +222,8 @@ async function deletePlanned(
   const deleted = () => planned.filter((p) => reports.get(p.name)!.status === 'deleted');
   const finish = async () => forgetOutputs(dir, stage.name, deleted().map((p) => p.name), ctx.cwd);
 
+  // Stacks deleted after the stop signal: they were under way when it came, and the report names them too.
+  const finishedWhileStopping: string[] = [];
   for (const current of REVERSE_PHASES) {
     const jobs = planned.filter((p) => p.phase === current).map((p) => ({ name: p.name, after: p.after }));
     if (jobs.length === 0) continue;
@@ -263,6 +269,7 @@ async function deletePlanned(
           (_, durationMs) => {
             const retain = checks.goneFailed.get(p.name);
             reports.set(p.name, { ...reports.get(p.name)!, status: 'deleted', durationMs, ...(retain ? { retainedGone: retain } : {}) });
+            if (options.signal?.aborted) finishedWhileStopping.push(p.name);
             return 'deleted';
           },
           (durationMs) => reports.set(p.name, { ...reports.get(p.name)!, status: 'failed', durationMs }),
@@ -273,8 +280,17 @@ async function deletePlanned(
     for (const name of outcome.notStarted) reports.set(name, { ...reports.get(name)!, status: 'not-started' });
     if (options.signal?.aborted || outcome.failed.size > 0) {
       await finish();
-      if (options.signal?.aborted) throw await interrupted(aws, [...outcome.failed.keys()].map((n) => byName.get(n)!), { emptied, emptying }, ctx);
-      throw failure(outcome.failed, planned, reports, stage.name);
+      if (options.signal?.aborted) {
+        const stopped = [...finishedWhileStopping, ...outcome.failed.keys()].map((n) => ({ name: n, id: byName.get(n)!.deployed.id }));
+        throw await interruptedError(aws, stopped, ctx, {
+          code: 'DESTROY_INTERRUPTED',
+          nothingNew: 'no new deletion was started',
+          busy: 'CloudFormation is still deleting',
+          again,
+          detail: dataDeleted(emptied, emptying),
+        });
+      }
+      throw failure(outcome.failed, planned, reports, again);
     }
   }
   const outputsFile = await finish();
@@ -300,13 +316,13 @@ async function deployedStacks(aws: AwsClients, stage: ResolvedStage): Promise<(S
 }
 
 /** A stack in the middle of another operation cannot be deleted; refuse before anything changes. */
-function assertNotBusy(stacks: readonly { name: string; deployed: DeployedStack }[], stage: string): void {
+function assertNotBusy(stacks: readonly { name: string; deployed: DeployedStack }[], status: string): void {
   const busy = stacks.filter((s) => isInProgress(s.deployed.status) && s.deployed.status !== 'DELETE_IN_PROGRESS');
   if (busy.length === 0) return;
   throw new Spec3Error(
     'DESTROY_STACK_BUSY',
     `CloudFormation is still working on ${busy.map((s) => `${s.name} (${s.deployed.status})`).join(', ')}. Nothing was changed.`,
-    `Wait for the operation to finish (\`spec3 status ${stage}\`), then run the destroy again.`,
+    `Wait for the operation to finish (\`${status}\`), then run the destroy again.`,
   );
 }
 
@@ -412,7 +428,7 @@ function failure(
   failed: ReadonlyMap<string, unknown>,
   planned: readonly PlannedStack[],
   reports: ReadonlyMap<string, StackDestroyReport>,
-  stage: string,
+  again: string,
 ): Spec3Error {
   const [, error] = [...failed.entries()][0]!;
   const e = error as Partial<Spec3Error> & Error;
@@ -423,33 +439,18 @@ function failure(
     e.hint ?? 'Fix the cause above, then run the destroy again.',
     left.length > 0 ? `Not deleted: ${left.join(', ')}.` : '',
     done.length > 0 ? `Already deleted: ${done.join(', ')}.` : '',
-    `Run \`spec3 destroy ${stage}\` again to finish; it picks up the stacks that are left.`,
+    `Run \`${again}\` to finish; it picks up the stacks that are left.`,
   ];
   return new Spec3Error(e.code ?? 'STACK_DELETE_FAILED', e.message, hint.filter(Boolean).join('\n'), { cause: error });
 }
 
-/** After Ctrl-C: what CloudFormation is still doing on the stacks whose deletion had started. */
-async function interrupted(
-  aws: AwsClients,
-  started: readonly PlannedStack[],
-  buckets: { readonly emptied: readonly EmptiedBucket[]; readonly emptying: ReadonlyMap<string, number> },
-  ctx: Context,
-): Promise<AbortError> {
-  const states = await Promise.all(
-    started.map(async (p) => ({ name: p.name, status: (await describeStack(aws, p.deployed.id))?.status ?? 'DELETE_COMPLETE' })),
-  );
-  const busy = states.filter((s) => s.status.endsWith('_IN_PROGRESS'));
-  ctx.io.emit({ code: 'DESTROY_INTERRUPTED', level: 'warn', message: 'Interrupted', data: { states, emptied: buckets.emptied, emptying: Object.fromEntries(buckets.emptying) } });
+/** After a stop: what the run had deleted of the buckets' data, said so nobody has to guess. */
+function dataDeleted(emptied: readonly EmptiedBucket[], emptying: ReadonlyMap<string, number>): string {
   const data = [
-    ...buckets.emptied.map((b) => `bucket ${b.bucket} was emptied (${b.objects} object version(s) and delete marker(s) deleted)`),
-    ...[...buckets.emptying].map(
+    ...emptied.map((b) => `bucket ${b.bucket} was emptied (${b.objects} object version(s) and delete marker(s) deleted)`),
+    ...[...emptying].map(
       ([bucket, count]) => `emptying bucket ${bucket} stopped after ${count} object version(s) and delete marker(s) were deleted; the rest, the bucket and its stack are still there`,
     ),
   ];
-  const said = data.length > 0 ? ` Data deleted: ${data.join('; ')}.` : '';
-  return new AbortError(
-    (busy.length > 0
-      ? `Interrupted; no new deletion was started. CloudFormation is still deleting: ${busy.map((s) => `${s.name} (${s.status})`).join(', ')}. Run the destroy again to wait for it and finish the stage.`
-      : 'Interrupted; no new deletion was started and no stack operation is in progress. Run the destroy again to finish the stage.') + said,
-  );
+  return data.length > 0 ? `Data deleted: ${data.join('; ')}.` : '';
 }

@@ -1,6 +1,8 @@
 import type { AwsFlags } from '../../aws/access.js';
 import { describeStack } from '../../aws/cfn/stacks.js';
 import { connectStage } from '../../aws/connect.js';
+import { lockParameter, readStageLock, type HolderState, type LockHolder } from '../../aws/lock.js';
+import { spec3Command } from '../rerun.js';
 import { loadConfig } from '../../config/load.js';
 import { resolveStage } from '../../config/resolve.js';
 import type { Context } from '../../context.js';
@@ -28,6 +30,16 @@ export interface StackStatus {
   readonly removedFromConfig?: true;
 }
 
+/** The stage's lock, when a deploy or destroy holds it (or held it and was killed). */
+export interface StageLockStatus {
+  readonly parameter: string;
+  readonly holder: Partial<LockHolder>;
+  /** `gone`: the holder was on this machine and no longer runs: the lock is abandoned. */
+  readonly state: HolderState;
+  /** The command that clears it, for this run's target. */
+  readonly unlock: string;
+}
+
 export interface StatusResult {
   readonly project: string;
   readonly stage: string;
@@ -36,6 +48,10 @@ export interface StatusResult {
   readonly phases: readonly { readonly phase: Phase; readonly stacks: readonly StackStatus[] }[];
   readonly deployed: number;
   readonly total: number;
+  /** Present while the stage is locked. */
+  readonly lock?: StageLockStatus;
+  /** Why the lock could not be read (e.g. no ssm:GetParameter); the stacks are shown all the same. */
+  readonly lockUnknown?: string;
 }
 
 /** `spec3 status <stage>`: every stack of the stage by phase, read from CloudFormation (no synth). */
@@ -43,6 +59,15 @@ export async function run(options: StatusOptions, ctx: Context): Promise<StatusR
   const loaded = await loadConfig({ cwd: ctx.cwd, config: options.config, io: ctx.io });
   const stage = resolveStage(loaded.config, options.stage, loaded.name);
   const { aws } = await connectStage(stage, options.aws ?? {}, ctx);
+  const parameter = lockParameter(stage.project, stage.name);
+  const rerun = { env: ctx.env, ...(options.aws ? { aws: options.aws } : {}), ...(options.config ? { config: options.config } : {}) };
+  const lock = readStageLock(aws, parameter).then(
+    (held): Pick<StatusResult, 'lock'> =>
+      held
+        ? { lock: { parameter, holder: held.holder, state: held.state, unlock: spec3Command(rerun, 'unlock', stage.name, ...(held.state === 'gone' ? ['--force'] : [])) } }
+        : {},
+    (error: unknown): Pick<StatusResult, 'lockUnknown'> => ({ lockUnknown: (error as Error).message }),
+  );
   const planned = new Set(stackKindsOf({ stage, functions: loaded.config.functions, features: loaded.config.features }));
   const found = await Promise.all(
     stageStacks({ project: stage.project, stage: stage.name }).map(async ({ kind, name, phase }) => {
@@ -67,5 +92,5 @@ export async function run(options: StatusOptions, ctx: Context): Promise<StatusR
   const stacks = found.filter((s): s is NonNullable<typeof s> => s !== undefined);
   const phases = PHASES.map((phase) => ({ phase, stacks: stacks.filter((s) => s.phase === phase).map((s) => s.report) }));
   const deployed = stacks.filter((s) => s.report.status !== 'NOT_DEPLOYED').length;
-  return { project: stage.project, stage: stage.name, account: stage.account, region: stage.region, phases, deployed, total: stacks.length };
+  return { project: stage.project, stage: stage.name, account: stage.account, region: stage.region, phases, deployed, total: stacks.length, ...(await lock) };
 }

@@ -373,7 +373,7 @@ describe('destroy: the stage lock', () => {
     const { error } = await destroy({ force: true });
     expect(error!.code).toBe('STAGE_LOCKED');
     expect(error!.message).toContain('ci@runner-7 (pid 4242) running `spec3 deploy dev`');
-    expect(error!.hint).toContain(`aws ssm delete-parameter --name ${LOCK}`);
+    expect(error!.hint).toContain('`spec3 unlock dev` in a terminal');
     expect(deletes()).toHaveLength(0);
     expect(world.parameters.get(LOCK)).toBe(held);
   });
