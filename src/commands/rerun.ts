@@ -34,7 +34,6 @@ export function spec3Command(target: RunTarget, ...words: readonly string[]): st
     ...(aws.local && !aws.endpoint ? ['--local'] : []),
     ...(aws.endpoint ? ['--endpoint', aws.endpoint] : []),
     ...(aws.profile ? ['--profile', aws.profile] : []),
-    ...(aws.region ? ['--region', aws.region] : []),
     ...(target.config && target.config !== CONFIG_FILE ? ['--config', target.config] : []),
   ];
   return [spec3Executable(target.env), ...[...words, ...flags].map(shellWord)].join(' ');

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ConsoleHost } from '../../src/cli/console-host.js';
+import type { SignalSource } from '../../src/cli/interrupts.js';
 import type { AskRequest } from '../../src/context.js';
 import { streams, typeAnswers } from '../helpers/terminal.js';
 
@@ -13,9 +14,12 @@ const approval: AskRequest = {
   refusal: { code: 'APPROVAL_REQUIRED', message: 'Deploy of stage dev needs approval.', hint: 'Run `spec3 deploy dev --yes`.' },
 };
 
+/** No signal arrives in these questions; the host needs a source all the same. */
+const noSignals: SignalSource = { on: () => undefined, removeListener: () => undefined, exit: () => undefined };
+
 const host = (tty: boolean, yes: boolean) => {
   const s = streams(tty);
-  return { s, host: new ConsoleHost({ argv: [], cwd: '/', env: { NO_COLOR: '1' }, ...s }, { yes, json: false }) };
+  return { s, host: new ConsoleHost({ argv: [], cwd: '/', env: { NO_COLOR: '1' }, signals: noSignals, ...s }, { yes, json: false }) };
 };
 
 describe('ConsoleHost answers', () => {

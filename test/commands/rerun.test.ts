@@ -16,12 +16,12 @@ describe('the spec3 command a hint prints', () => {
     expect(spec3Executable(env)).toBe(expected);
   });
 
-  it('repeats the target: --local, --endpoint, --profile, --region and a --config that is not the default', () => {
+  it('repeats the target: --local, --endpoint, --profile and a --config that is not the default', () => {
     expect(spec3Command({ env: {} }, 'unlock', 'dev')).toBe('spec3 unlock dev');
     expect(spec3Command({ env: {}, aws: { local: true }, config: 'spec3.config.json' }, 'unlock', 'dev', '--force')).toBe('spec3 unlock dev --force --local');
     expect(
-      spec3Command({ env: { npm_lifecycle_script: "'spec3'" }, aws: { profile: 'prod admin', region: 'eu-west-1', endpoint: 'http://localhost:4566', local: true, maxAttempts: 3 }, config: 'cfg/other.json' }, 'status', 'prod'),
-    ).toBe("npx spec3 status prod --endpoint http://localhost:4566 --profile 'prod admin' --region eu-west-1 --config cfg/other.json");
+      spec3Command({ env: { npm_lifecycle_script: "'spec3'" }, aws: { profile: 'prod admin', endpoint: 'http://localhost:4566', local: true, maxAttempts: 3 }, config: 'cfg/other.json' }, 'status', 'prod'),
+    ).toBe("npx spec3 status prod --endpoint http://localhost:4566 --profile 'prod admin' --config cfg/other.json");
   });
 
   it('quotes words a shell would split or expand', () => {

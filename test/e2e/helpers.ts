@@ -50,8 +50,7 @@ export async function spec3Typing(answer: string, args: readonly string[], cwd: 
 
 /** Runs the built binary in a pseudo-terminal and types `answer` (empty: just Enter) once `prompt` is on the screen. */
 export async function spec3Answering(prompt: string, answer: string, args: readonly string[], cwd: string, env: Record<string, string> = {}): Promise<RunResult> {
-  assertBuilt();
-  return sh('python3', [PTY_ANSWER, '--when', prompt, answer, 'node', BIN, ...args], cwd, { ...env, CI: '', NO_COLOR: '1' });
+  return spec3InTerminal([{ when: prompt, type: `${answer}\r`, delay: 0.2 }], args, cwd, env);
 }
 
 function assertBuilt(): void {

@@ -5,7 +5,7 @@ import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { awsEnv, useLocalAws } from '../../helpers/local-aws.js';
 import { useTempDirs } from '../../helpers/tmp.js';
-import { spec3, spec3Typing } from '../../e2e/helpers.js';
+import { CTRL_C, spec3, spec3InTerminal } from '../../e2e/helpers.js';
 import { startFaultProxy, type FaultProxy } from '../../helpers/fault-proxy.js';
 import { awsClient, initProject, liveStacks, readConfig } from './project.js';
 
@@ -72,10 +72,7 @@ describe('destroy preflight on the local AWS', () => {
     }
     // Slow object deletes (S3's DeleteObjects is a REST POST) keep the emptying going while Ctrl-C arrives.
     proxy = await startFaultProxy({ upstream: local.endpoint(), rates: { slow: 1, only: ['REST POST'] }, slowMs: 1500 });
-    const r = await spec3Typing('dev', ['destroy', 'dev', '--force', '--verbose'], dir, {
-      ...awsEnv(proxy.endpoint),
-      PTY_INTERRUPT_ON: `emptying bucket ${bucket}`,
-    });
+    const r = await spec3InTerminal([{ when: `emptying bucket ${bucket}`, type: CTRL_C }], ['destroy', 'dev', '--force', '--verbose'], dir, awsEnv(proxy.endpoint));
     expect(r.exitCode, r.all).toBe(130);
     const text = r.all.replace(/\s+/g, ' ');
     const stopped = new RegExp(`emptying bucket ${bucket} stopped after (\\d+) object version\\(s\\) and delete marker\\(s\\) were deleted; the rest, the bucket and its stack are still there`).exec(text);
