@@ -45,7 +45,7 @@ async function writeAssembly(names: readonly string[]): Promise<void> {
     artifacts[name] = {
       type: 'aws:cloudformation:stack',
       environment: `aws://${ACCOUNT}/us-east-1`,
-      properties: { templateFile: `${name}.template.json`, stackName: name, tags: { 'spec3:phase': 'foundation', stage: 'dev' } },
+      properties: { templateFile: `${name}.template.json`, stackName: name, tags: { 'spec3:phase': 'foundation', project: 'orders', stage: 'dev' } },
     };
   }
   await writeFile(path.join(assembly, 'manifest.json'), JSON.stringify({ version: '54.0.0', artifacts }));
@@ -60,7 +60,7 @@ function deployed(names: readonly string[]): void {
           StackId: stackId(name),
           StackStatus: 'CREATE_COMPLETE',
           CreationTime: new Date('2026-11-01T10:00:00.000Z'),
-          Tags: [{ Key: 'spec3:phase', Value: 'foundation' }, { Key: 'stage', Value: 'dev' }],
+          Tags: [{ Key: 'spec3:phase', Value: 'foundation' }, { Key: 'project', Value: 'orders' }, { Key: 'stage', Value: 'dev' }],
           EnableTerminationProtection: false,
         },
       ],
