@@ -38,7 +38,7 @@ describe('findPackageRoot', () => {
 describe('readTemplateTree', () => {
   it('reads every overlay with paths relative to it, skipping bytecode caches', async () => {
     const tree = await readTemplateTree();
-    expect(Object.keys(tree).sort()).toEqual(['base', 'github', 'nodejs', 'python']);
+    expect(Object.keys(tree).sort()).toEqual(['base', 'extend', 'github', 'nodejs', 'python']);
     const base = tree.base!.map((f) => f.path).sort();
     expect(base).toEqual(['README.template.md', '_gitignore', 'package.template.json']);
     expect(tree.python!.map((f) => f.path)).toContain('src/__package__/handlers/api.py');
