@@ -34,7 +34,7 @@ describe('runs that end badly: signals and stage locks', () => {
   };
   const inTerminal = (steps: PtyStep[], ...args: string[]) => spec3InTerminal(steps, args, dir, slowEnv());
   /** The approval a terminal asks before a first deploy (it widens IAM access), answered with enter. */
-  const approve: PtyStep = { when: 'Deploy these access changes?', type: '\r' };
+  const approve: PtyStep = { when: 'Deploy these access changes?', type: 'y\r' };
   type Act = { type: string } | { signal: 'SIGINT' | 'SIGTERM' | 'SIGHUP' | 'SIGKILL' };
   /** 1.5 s into the foundation phase: with polls answered 1.5 s late, its four stacks are waiting on their change sets. */
   const midPhase = (step: Act): PtyStep => ({ when: 'Phase foundation', delay: 1.5, ...step });
@@ -87,7 +87,7 @@ describe('runs that end badly: signals and stage locks', () => {
       expect(await lockValue()).toBeUndefined();
       expect(Object.keys(await stackStates()).filter((s) => LATER_PHASES.includes(s))).toEqual([]);
 
-      const again = await direct('deploy', 'dev');
+      const again = await direct('deploy', 'dev', '--yes');
       expect(again.exitCode, again.all).toBe(0);
       await expectStageDeployed();
     }, 5 * MINUTES);
@@ -102,7 +102,7 @@ describe('runs that end badly: signals and stage locks', () => {
   }, 5 * MINUTES);
 
   it('destroy, Ctrl-C mid-phase after the typed name: exit 130, the report names what was being deleted, no lock left; the next destroy finishes', async () => {
-    const deployed = await direct('deploy', 'dev');
+    const deployed = await direct('deploy', 'dev', '--yes');
     expect(deployed.exitCode, deployed.all).toBe(0);
     await slowDown();
     const r = await inTerminal([{ when: 'stage name', type: 'dev\r', delay: 0.2 }, { when: 'Phase app', delay: 0.3, type: CTRL_C }], 'destroy', 'dev');
@@ -136,7 +136,7 @@ describe('runs that end badly: signals and stage locks', () => {
     expect(cleared.exitCode, cleared.all).toBe(0);
     expect(cleared.stdout).toMatch(/Removed the lock of stage dev .* running `spec3 deploy dev`.*\(that process was no longer running\)/);
     expect(await lockValue()).toBeUndefined();
-    const again = await direct('deploy', 'dev');
+    const again = await direct('deploy', 'dev', '--yes');
     expect(again.exitCode, again.all).toBe(0);
     await expectStageDeployed();
   }, 5 * MINUTES);
@@ -148,7 +148,7 @@ describe('runs that end badly: signals and stage locks', () => {
     const held = JSON.parse((await lockValue())!) as Record<string, unknown>;
     expect(held).toMatchObject({ command: 'spec3 deploy dev', pid: expect.any(Number), host: expect.any(String), startedAt: expect.any(String) });
 
-    const refused = await direct('deploy', 'dev');
+    const refused = await direct('deploy', 'dev', '--yes');
     expect(refused.exitCode, refused.all).toBe(1);
     expect(refused.stderr).toContain(`but process ${held.pid} is no longer running on this machine: the lock was abandoned`);
     const hint = /Clear it with `([^`]+)`, then run the command again\./.exec(refused.stderr);
@@ -164,14 +164,14 @@ describe('runs that end badly: signals and stage locks', () => {
     expect(cleared.exitCode, cleared.all).toBe(0);
     expect(cleared.stdout).toContain(`Removed the lock of stage dev (/spec3/${project}/dev/lock), held by ${String(held.holder)} (pid ${held.pid})`);
     expect(await lockValue()).toBeUndefined();
-    const again = await direct('deploy', 'dev');
+    const again = await direct('deploy', 'dev', '--yes');
     expect(again.exitCode, again.all).toBe(0);
     await expectStageDeployed();
   }, 5 * MINUTES);
 
   it('unlock refuses a live holder (a deploy held back by a slow proxy), --force or not; that deploy then completes and releases the lock', async () => {
     await slowDown();
-    const deploy = execa('node', [BIN, 'deploy', 'dev'], { cwd: dir, reject: false, all: true, env: { CI: '1', NO_COLOR: '1', ...slowEnv() } });
+    const deploy = execa('node', [BIN, 'deploy', 'dev', '--yes'], { cwd: dir, reject: false, all: true, env: { CI: '1', NO_COLOR: '1', ...slowEnv() } });
     let out = '';
     await new Promise<void>((resolve) =>
       deploy.all!.on('data', (chunk: Buffer) => {

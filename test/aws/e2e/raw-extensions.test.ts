@@ -70,7 +70,7 @@ describe('raw CloudFormation on the local AWS', () => {
 
   it('deploys them, reading the table ARN across stacks, and shows their outputs in status', async () => {
     expect((await run('bootstrap', 'dev')).exitCode).toBe(0);
-    const deploy = await run('deploy', 'dev');
+    const deploy = await run('deploy', 'dev', '--yes');
     expect(deploy.exitCode, deploy.all).toBe(0);
 
     const tableName = await physicalId('demo-dev-storage', 'AuditTable');
@@ -101,7 +101,7 @@ describe('raw CloudFormation on the local AWS', () => {
     expect(changed.map((s) => s.name)).toEqual(['demo-dev-messaging']);
     expect(changed[0]!.resources).toEqual([expect.objectContaining({ logicalId: 'EventsQueue', type: 'AWS::SQS::Queue', change: 'modify' })]);
 
-    const deploy = await run('deploy', 'dev');
+    const deploy = await run('deploy', 'dev', '--yes');
     expect(deploy.exitCode, deploy.all).toBe(0);
     const queueUrl = await physicalId('demo-dev-messaging', 'EventsQueue');
     const attrs = (await awsClient(SQSClient, local.endpoint()).send(new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ['VisibilityTimeout'] }))).Attributes!;
