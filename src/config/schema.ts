@@ -23,8 +23,11 @@ export const RUNTIME_CREATE_BLOCKED: Partial<Record<(typeof RUNTIMES)[number], s
 export const LOG_RETENTION_DAYS = [
   1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
 ] as const;
-/** A grant on a named extension resource: `<name>:read|write|readwrite` (see src/stack/extension-resources.ts). */
-export const EXTENSION_GRANT = /^[a-z][a-z0-9-]{0,62}:(read|write|readwrite)$/;
+/**
+ * A grant on a named extension resource: `<name>:read|write|readwrite` (see src/stack/extension-resources.ts).
+ * spec3's own resource names are not extension names, so `table:write` is a mistyped grant of the table.
+ */
+export const EXTENSION_GRANT = /^(?!(table|bucket|queue|topic):)[a-z][a-z0-9-]{0,62}:(read|write|readwrite)$/;
 
 export const ACCESS_GRANTS = [
   'table:read',
