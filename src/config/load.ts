@@ -219,7 +219,8 @@ export const MAX_CONFIG_BYTES = 1024 * 1024;
 async function findUpwards(dir: string): Promise<string | undefined> {
   for (let at = dir; ; at = path.dirname(at)) {
     const candidate = path.join(at, CONFIG_FILE);
-    if (await stat(candidate).then((s) => s.isFile(), () => false)) return candidate;
+    // Any entry of that name is the config: one that is not a regular file is refused by name when read.
+    if (await stat(candidate).then(() => true, () => false)) return candidate;
     if (path.dirname(at) === at) return undefined;
   }
 }

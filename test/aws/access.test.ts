@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, inject, it } from 'vitest';
 import { resolveAwsAccess } from '../../src/aws/access.js';
+import { DEFAULT_TIMEOUTS } from '../../src/aws/timeouts.js';
 
 const ENV = { AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'test', AWS_ENDPOINT_URL: 'http://localhost:4599' };
 
@@ -25,12 +26,12 @@ describe('AWS options: attempts per call', () => {
 describe('AWS access: an endpoint is not the spec3 local AWS', () => {
   it('reaches AWS_ENDPOINT_URL without keys through the normal credential chain, as AWS', async () => {
     const access = await resolveAwsAccess({}, { AWS_ENDPOINT_URL: 'http://localhost:4599' }, 'us-east-1');
-    expect(access).toEqual({ local: false, options: { region: 'us-east-1', maxAttempts: 8, endpoint: 'http://localhost:4599' } });
+    expect(access).toEqual({ local: false, options: { region: 'us-east-1', maxAttempts: 8, timeouts: DEFAULT_TIMEOUTS, endpoint: 'http://localhost:4599' } });
   });
 
   it('reaches --endpoint without keys through the normal credential chain, with a profile when one is named', async () => {
     const access = await resolveAwsAccess({ endpoint: 'http://localhost:4566', profile: 'ci' }, {}, 'eu-west-1');
-    expect(access).toEqual({ local: false, options: { region: 'eu-west-1', maxAttempts: 8, profile: 'ci', endpoint: 'http://localhost:4566' } });
+    expect(access).toEqual({ local: false, options: { region: 'eu-west-1', maxAttempts: 8, timeouts: DEFAULT_TIMEOUTS, profile: 'ci', endpoint: 'http://localhost:4566' } });
   });
 
   it('uses the keys the environment gives for an endpoint', async () => {
@@ -43,7 +44,7 @@ describe('AWS access: an endpoint is not the spec3 local AWS', () => {
     const access = await resolveAwsAccess({ local: true, endpoint: 'http://localhost:4599' }, {}, 'us-east-1');
     expect(access).toEqual({
       local: true,
-      options: { region: 'us-east-1', maxAttempts: 8, endpoint: 'http://localhost:4599', credentials: { accessKeyId: 'test', secretAccessKey: 'test' } },
+      options: { region: 'us-east-1', maxAttempts: 8, timeouts: DEFAULT_TIMEOUTS, endpoint: 'http://localhost:4599', credentials: { accessKeyId: 'test', secretAccessKey: 'test' } },
     });
   });
 
