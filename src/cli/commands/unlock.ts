@@ -19,7 +19,7 @@ export function registerUnlock(program: Command, t: Terminal, state: RunState): 
     .description("Remove a stage's lock left behind by a deploy or destroy that is gone (killed, machine lost).")
     .argument('<stage>', 'stage whose lock to remove, e.g. dev')
     .option('--force', 'do not ask for the stage name (needed without a terminal)')
-    .option('-c, --config <file>', 'config file', 'spec3.config.json')
+    .option('-c, --config <file>', 'config file (default: spec3.config.json here or in the nearest directory above)')
     .option('--json', 'print the result as JSON')
     .option('-v, --verbose', 'show debug messages');
   addAwsOptions(command)

@@ -37,7 +37,7 @@ export interface UnlockResult {
  * machine cannot be checked, so the user confirms by typing the stage name, or passes --force.
  */
 export async function run(options: UnlockOptions, ctx: Context): Promise<UnlockResult> {
-  const loaded = await loadConfig({ cwd: ctx.cwd, config: options.config });
+  const loaded = await loadConfig({ cwd: ctx.cwd, config: options.config, io: ctx.io });
   const stage = resolveStage(loaded.config, options.stage, loaded.name);
   const { aws } = await connectStage(stage, options.aws ?? {}, ctx);
   const parameter = lockParameter(stage.project, stage.name);
