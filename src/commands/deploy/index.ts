@@ -146,7 +146,7 @@ export async function run(options: DeployOptions, ctx: Context): Promise<DeployR
       });
     }
     for (const p of prepared) if (p.reason === undefined && p.deployed) record.set(p.deployed, p.body);
-    checkPrerequisites(assembly.stacks, chosen, states, stage.name);
+    checkPrerequisites(assembly.stacks, chosen, states, stage.name, rerun);
     const reports = new Map<string, StackReport>(prepared.map((p) => [p.stack.name, plannedReport(p)]));
     const phasesOf = () =>
       PHASES.map((phase) => ({ phase, stacks: chosen.filter((s) => s.phase === phase).map((s) => reports.get(s.name)!) })).filter(
