@@ -121,6 +121,7 @@ export async function run(options: DeployOptions, ctx: Context): Promise<DeployR
     const [, role] = await Promise.all([
       assertBootstrapped(aws, {
         stage: stage.name,
+        bootstrapCommand: spec3Command(rerun, 'bootstrap', stage.name),
         account: stage.account,
         region: stage.region,
         parameter: first.bootstrapVersionParameter ?? '/cdk-bootstrap/hnb659fds/version',
