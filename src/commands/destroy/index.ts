@@ -264,6 +264,7 @@ async function deletePlanned(
               liftProtection: Boolean(options.allowProtected),
               onNotice: notice,
               onEvent: resourceEvents(ctx.io, p.name),
+              again,
             });
           },
           (_, durationMs) => {
