@@ -204,6 +204,7 @@ export async function run(options: DeployOptions, ctx: Context): Promise<DeployR
             async () => {
               await assets.ready(job.name);
               return deployStack(deployer, deployInput(p), p.deployed, {
+                destroyCommand: spec3Command(rerun, 'destroy', stage.name),
                 ...poll,
                 ...(options.signal ? { signal: options.signal } : {}),
                 onChanges: (changes) =>
