@@ -22,7 +22,15 @@ export async function bootstrapVersion(aws: AwsClients, parameter: string): Prom
 /** Refuses a deploy into an account/region that is not bootstrapped, or bootstrapped too long ago. */
 export async function assertBootstrapped(
   aws: AwsClients,
-  target: { stage: string; account: string; region: string; parameter: string; required: number },
+  target: {
+    stage: string;
+    account: string;
+    region: string;
+    parameter: string;
+    required: number;
+    /** The bootstrap command for this run's target, as printed in the hint (see spec3Command). */
+    bootstrapCommand: string;
+  },
 ): Promise<number> {
   const version = await bootstrapVersion(aws, target.parameter);
   const where = `account ${target.account}, region ${target.region}`;
@@ -30,14 +38,14 @@ export async function assertBootstrapped(
     throw new Spec3Error(
       'BOOTSTRAP_MISSING',
       `Stage ${target.stage} cannot be deployed: ${where} is not bootstrapped (no ${target.parameter}).`,
-      `Run \`spec3 bootstrap ${target.stage}\` once, then deploy again.`,
+      `Run \`${target.bootstrapCommand}\` once, then deploy again.`,
     );
   }
   if (version < target.required) {
     throw new Spec3Error(
       'BOOTSTRAP_TOO_OLD',
       `Stage ${target.stage} needs bootstrap version ${target.required} or later; ${where} has version ${version}.`,
-      `Run \`spec3 bootstrap ${target.stage}\` to upgrade it, then deploy again.`,
+      `Run \`${target.bootstrapCommand}\` to upgrade it, then deploy again.`,
     );
   }
   return version;

@@ -20,7 +20,14 @@ import { awsErrorName, describeAwsError } from './errors.js';
  * versions and markers were deleted; `onDeleted` hears the running count after each page, so an
  * interrupted emptying can say how far it got.
  */
-export async function emptyBucket(aws: AwsClients, bucket: string, signal?: AbortSignal, onDeleted?: (count: number) => void): Promise<number> {
+export async function emptyBucket(
+  aws: AwsClients,
+  bucket: string,
+  signal?: AbortSignal,
+  onDeleted?: (count: number) => void,
+  /** The destroy command for the run's target (see spec3Command), named in the hints. */
+  destroy = 'spec3 destroy',
+): Promise<number> {
   const s3 = await aws.s3();
   let deleted = 0;
   let previous = new Set<string>();
@@ -31,7 +38,7 @@ export async function emptyBucket(aws: AwsClients, bucket: string, signal?: Abor
       page = await s3.send(new ListObjectVersionsCommand({ Bucket: bucket, MaxKeys: 1000 }));
     } catch (error) {
       if (awsErrorName(error) === 'NoSuchBucket') return deleted;
-      throw failed(bucket, error);
+      throw failed(bucket, error, destroy);
     }
     const objects: ObjectIdentifier[] = [...(page.Versions ?? []), ...(page.DeleteMarkers ?? [])].map((v) => ({
       Key: v.Key!,
@@ -44,21 +51,21 @@ export async function emptyBucket(aws: AwsClients, bucket: string, signal?: Abor
       throw new Spec3Error(
         'BUCKET_NOT_EMPTIED',
         `Could not empty bucket ${bucket}: ${again.split('\u0000')[0]} is still listed after it was deleted.`,
-        'Check the bucket for object lock or a lifecycle/replication rule that keeps versions, then run `spec3 destroy` again.',
+        `Check the bucket for object lock or a lifecycle/replication rule that keeps versions, then run \`${destroy}\` again.`,
       );
     }
     let out;
     try {
       out = await s3.send(new DeleteObjectsCommand({ Bucket: bucket, Delete: { Objects: objects, Quiet: true } }));
     } catch (error) {
-      throw failed(bucket, error);
+      throw failed(bucket, error, destroy);
     }
     const first = out.Errors?.[0];
     if (first) {
       throw new Spec3Error(
         'BUCKET_NOT_EMPTIED',
         `Could not empty bucket ${bucket}: ${out.Errors!.length} object(s) not deleted, e.g. ${first.Key} (${first.Code}: ${first.Message}).`,
-        'Check the bucket policy, object lock and your permissions (s3:DeleteObjectVersion), then run `spec3 destroy` again.',
+        `Check the bucket policy, object lock and your permissions (s3:DeleteObjectVersion), then run \`${destroy}\` again.`,
       );
     }
     deleted += objects.length;
@@ -68,11 +75,11 @@ export async function emptyBucket(aws: AwsClients, bucket: string, signal?: Abor
   }
 }
 
-function failed(bucket: string, error: unknown): Spec3Error {
+function failed(bucket: string, error: unknown, destroy: string): Spec3Error {
   return new Spec3Error(
     'BUCKET_NOT_EMPTIED',
     `Could not empty bucket ${bucket}: ${describeAwsError(error)}`,
-    'Check your permissions on the bucket (s3:ListBucketVersions, s3:DeleteObjectVersion), then run `spec3 destroy` again.',
+    `Check your permissions on the bucket (s3:ListBucketVersions, s3:DeleteObjectVersion), then run \`${destroy}\` again.`,
     { cause: error },
   );
 }

@@ -3,7 +3,7 @@ import { DeleteParameterCommand, GetParameterCommand, PutParameterCommand } from
 import type { IoHost } from '../context.js';
 import { Spec3Error } from '../errors.js';
 import type { AwsClients } from './clients.js';
-import { awsErrorName, describeAwsError } from './errors.js';
+import { AwsCallError, awsErrorName, describeAwsError } from './errors.js';
 import { ciRunId, describeHolder, holderState, lockAge, parseHolder, processAlive, type HolderState, type LockHolder } from './lock-holder.js';
 
 export type { HolderState, LockHolder } from './lock-holder.js';
@@ -210,6 +210,9 @@ function heldError(raw: string, options: StageLockOptions, parameter: string, no
 }
 
 function lockFailed(parameter: string, action: 'take' | 'read' | 'remove', error: unknown): Spec3Error {
+  // The error boundary already named what went wrong (denied, expired credentials, unreachable…)
+  // with its own hint and the SSM operation: renaming it a lock failure would hide that cause.
+  if (error instanceof AwsCallError && error.kind !== 'failed') return error;
   const permission = { take: 'ssm:PutParameter', read: 'ssm:GetParameter', remove: 'ssm:DeleteParameter' }[action];
   return new Spec3Error(
     'STAGE_LOCK_FAILED',

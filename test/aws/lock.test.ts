@@ -186,3 +186,36 @@ describe('stage lock', () => {
     expect(ssm.commandCalls(DeleteParameterCommand)).toHaveLength(1);
   });
 });
+
+describe('stage lock: errors the AWS error boundary named', () => {
+  // SDK errors as SSM and Node return them; the clients factory turns them into AwsCallError.
+  const sdkError = (name: string, message: string, httpStatusCode: number) =>
+    Object.assign(new Error(message), { name, $fault: httpStatusCode >= 500 ? 'server' : 'client', $metadata: { httpStatusCode, requestId: 'req-1', attempts: 1 } });
+
+  it('expired credentials while taking it keep their code and refresh hint, not a permission to add', async () => {
+    ssm.on(PutParameterCommand).rejects(sdkError('ExpiredTokenException', 'The security token included in the request is expired', 400));
+    const error = (await acquireStageLock(aws, options).catch((e: unknown) => e)) as Spec3Error;
+    expect(error.code).toBe('AWS_CREDENTIALS_EXPIRED');
+    expect(error.message).toContain('SSM PutParameter');
+    expect(error.hint).toContain('aws sso login');
+    expect(error.hint).not.toContain('ssm:PutParameter');
+  });
+
+  it('an unreachable endpoint while reading it stays AWS_UNREACHABLE', async () => {
+    ssm.on(PutParameterCommand).rejects(exists());
+    ssm.on(GetParameterCommand).rejects(Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:4566'), { code: 'ECONNREFUSED', $metadata: { attempts: 1 } }));
+    const error = (await acquireStageLock(aws, options).catch((e: unknown) => e)) as Spec3Error;
+    expect(error.code).toBe('AWS_UNREACHABLE');
+    expect(error.hint).not.toContain('ssm:');
+  });
+
+  it('access denied on the lock parameter names the permission SSM refused, on that parameter', async () => {
+    const arn = `arn:aws:ssm:us-east-1:123456789012:parameter${NAME}`;
+    ssm.on(PutParameterCommand).rejects(
+      sdkError('AccessDeniedException', `User: arn:aws:sts::123456789012:assumed-role/Deployer/alice is not authorized to perform: ssm:PutParameter on resource: ${arn} because no identity-based policy allows the ssm:PutParameter action`, 400),
+    );
+    const error = (await acquireStageLock(aws, options).catch((e: unknown) => e)) as Spec3Error;
+    expect(error.code).toBe('AWS_ACCESS_DENIED');
+    expect(error.hint).toContain(`ssm:PutParameter on ${arn}`);
+  });
+});

@@ -50,6 +50,8 @@ export interface StackDeleteHooks {
   readonly retainResources?: readonly string[];
   readonly onEvent?: (event: ResourceEvent) => void;
   readonly onNotice?: (message: string) => void;
+  /** The spec3 command that runs this destroy again for the run's target, for the hints. */
+  readonly again?: string;
 }
 
 /**
@@ -65,12 +67,12 @@ export async function deleteStack(aws: AwsClients, stack: DeployedStack, hooks: 
     if (hooks.signal?.aborted) throw new AbortError();
     if (stack.terminationProtection && hooks.liftProtection) {
       hooks.onNotice?.(`${stack.name}: lifting termination protection`);
-      await call(stack.name, 'UpdateTerminationProtection', () =>
+      await call(stack.name, 'UpdateTerminationProtection', hooks.again, () =>
         cfn.send(new UpdateTerminationProtectionCommand({ StackName: stack.id, EnableTerminationProtection: false })),
       );
     }
     const retain = stack.status === 'DELETE_FAILED' && hooks.retainResources?.length ? { RetainResources: [...hooks.retainResources] } : {};
-    await call(stack.name, 'DeleteStack', () => cfn.send(new DeleteStackCommand({ StackName: stack.id, ...retain })));
+    await call(stack.name, 'DeleteStack', hooks.again, () => cfn.send(new DeleteStackCommand({ StackName: stack.id, ...retain })));
   }
   const result = await waitForStack(aws, stack.id, {
     since,
@@ -82,7 +84,7 @@ export async function deleteStack(aws: AwsClients, stack: DeployedStack, hooks: 
   // describeStack reports a DELETE_COMPLETE stack as gone.
   if (!result.stack) return;
   const reasons = result.failures.length > 0 ? result.failures.join('; ') : result.stack.reason;
-  throw stuckError({ ...result.stack, name: stack.name, ...(reasons ? { reason: reasons } : {}) });
+  throw stuckError({ ...result.stack, name: stack.name, ...(reasons ? { reason: reasons } : {}) }, hooks.again);
 }
 
 /**
@@ -95,14 +97,14 @@ async function afterLastEvent(aws: AwsClients, stackId: string): Promise<Date> {
   return new Date(newest ? newest.getTime() + 1 : 0);
 }
 
-async function call<T>(stack: string, operation: string, send: () => Promise<T>): Promise<T> {
+async function call<T>(stack: string, operation: string, again = 'spec3 destroy', send: () => Promise<T>): Promise<T> {
   try {
     return await send();
   } catch (error) {
     throw new Spec3Error(
       'STACK_DELETE_FAILED',
       `${stack}: ${operation} failed: ${describeAwsError(error)}`,
-      'Nothing more was deleted. Fix the cause above, then run `spec3 destroy` again.',
+      `Nothing more was deleted. Fix the cause above, then run \`${again}\` again.`,
       { cause: error },
     );
   }

@@ -24,6 +24,8 @@ export interface StackDeployInput {
 }
 
 export interface StackDeployHooks {
+  /** The spec3 destroy command for the run's target: the recovery step of a DELETE_FAILED stack. */
+  readonly destroyCommand?: string;
   readonly pollMs: number;
   readonly maxPollMs: number;
   readonly signal?: AbortSignal;
@@ -61,7 +63,7 @@ export async function deployStack(
     hooks.onNotice?.(`${input.name} is ${deployed.status}; waiting for it to finish first`);
     deployed = (await call(aws, input.name, 'waiting for the operation already running', 'before', () => waitForStack(aws, input.name, { ...poll, since: new Date() }))).stack;
   }
-  if (deployed && isStuck(deployed.status)) throw stuckError(deployed);
+  if (deployed && isStuck(deployed.status)) throw stuckError(deployed, hooks.destroyCommand);
   if (deployed && isFailedCreate(deployed.status)) {
     // Nothing of a failed create is worth keeping, and CloudFormation cannot update it.
     hooks.onNotice?.(`${input.name} is ${deployed.status} after a failed create; deleting it to create it again`);
@@ -70,7 +72,7 @@ export async function deployStack(
       await withRetries(policy, () => cfn.send(new DeleteStackCommand({ StackName: failed.id })));
       return waitForStack(aws, failed.id, { ...poll, since: new Date() });
     });
-    if (gone.stack && gone.stack.status !== 'DELETE_COMPLETE') throw stuckError(gone.stack);
+    if (gone.stack && gone.stack.status !== 'DELETE_COMPLETE') throw stuckError(gone.stack, hooks.destroyCommand);
     deployed = undefined;
   }
 

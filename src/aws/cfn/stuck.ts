@@ -1,8 +1,12 @@
 import { Spec3Error } from '../../errors.js';
 import type { DeployedStack } from './stacks.js';
 
-/** The named error for a stack only an operator can unblock, with the recovery step. */
-export function stuckError(stack: DeployedStack): Spec3Error {
+/**
+ * The named error for a stack only an operator can unblock, with the recovery step. `destroy` is
+ * the spec3 destroy command for the run's target (see spec3Command): it finishes a DELETE_FAILED
+ * stack whose failed resources are gone, retaining them.
+ */
+export function stuckError(stack: DeployedStack, destroy = 'spec3 destroy'): Spec3Error {
   const why = stack.reason ? `: ${stack.reason}` : '';
   if (stack.status === 'UPDATE_ROLLBACK_FAILED') {
     return new Spec3Error(
@@ -15,7 +19,7 @@ export function stuckError(stack: DeployedStack): Spec3Error {
     return new Spec3Error(
       'STACK_DELETE_FAILED',
       `${stack.name} is DELETE_FAILED${why}`,
-      `Remove what blocks the delete (often a non-empty bucket or a resource used elsewhere), then finish the delete: run \`spec3 destroy\` again, or \`aws cloudformation delete-stack --stack-name ${stack.name} --retain-resources <ids>\`. A deploy afterwards creates the stack anew.`,
+      `Remove what blocks the delete (often a non-empty bucket or a resource used elsewhere), then finish the delete with \`${destroy}\`: it retains the failed resources that are already gone. A deploy afterwards creates the stack anew.`,
     );
   }
   return new Spec3Error('STACK_STUCK', `${stack.name} is ${stack.status}${why}`, 'Resolve it in the CloudFormation console, then retry.');

@@ -121,6 +121,7 @@ export async function run(options: DeployOptions, ctx: Context): Promise<DeployR
     const [, role] = await Promise.all([
       assertBootstrapped(aws, {
         stage: stage.name,
+        bootstrapCommand: spec3Command(rerun, 'bootstrap', stage.name),
         account: stage.account,
         region: stage.region,
         parameter: first.bootstrapVersionParameter ?? '/cdk-bootstrap/hnb659fds/version',
@@ -146,7 +147,7 @@ export async function run(options: DeployOptions, ctx: Context): Promise<DeployR
       });
     }
     for (const p of prepared) if (p.reason === undefined && p.deployed) record.set(p.deployed, p.body);
-    checkPrerequisites(assembly.stacks, chosen, states, stage.name);
+    checkPrerequisites(assembly.stacks, chosen, states, stage.name, rerun);
     const reports = new Map<string, StackReport>(prepared.map((p) => [p.stack.name, plannedReport(p)]));
     const phasesOf = () =>
       PHASES.map((phase) => ({ phase, stacks: chosen.filter((s) => s.phase === phase).map((s) => reports.get(s.name)!) })).filter(
@@ -203,6 +204,7 @@ export async function run(options: DeployOptions, ctx: Context): Promise<DeployR
             async () => {
               await assets.ready(job.name);
               return deployStack(deployer, deployInput(p), p.deployed, {
+                destroyCommand: spec3Command(rerun, 'destroy', stage.name),
                 ...poll,
                 ...(options.signal ? { signal: options.signal } : {}),
                 onChanges: (changes) =>

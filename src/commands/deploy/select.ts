@@ -2,6 +2,7 @@ import type { AssemblyStack } from '../../aws/assembly.js';
 import { isDeployed, type DeployedStack } from '../../aws/cfn/stacks.js';
 import { Spec3Error } from '../../errors.js';
 import { PHASES, phaseIndex, type Phase } from '../../stack/phases.js';
+import { spec3Command, type RunTarget } from '../rerun.js';
 
 /**
  * Refuses a deploy whose earlier phases (or, for --stack, dependencies) are not in place: the
@@ -12,6 +13,7 @@ export function checkPrerequisites(
   chosen: readonly AssemblyStack[],
   deployed: ReadonlyMap<string, DeployedStack | undefined>,
   stage: string,
+  rerun: RunTarget,
 ): void {
   const inRun = new Set(chosen.map((s) => s.name));
   const ready = (name: string) => inRun.has(name) || isDeployed(deployed.get(name)?.status ?? '');
@@ -23,7 +25,7 @@ export function checkPrerequisites(
       throw new Spec3Error(
         'PHASE_NOT_DEPLOYED',
         `Phase ${later} needs phase ${phase} deployed first; not deployed: ${missing.map((s) => describe(s.name, deployed)).join(', ')}.`,
-        `Run \`spec3 deploy ${stage} --phase ${phase}\` (or \`spec3 deploy ${stage}\` for every phase in order).`,
+        `Run \`${spec3Command(rerun, 'deploy', stage, '--phase', phase)}\` (or \`${spec3Command(rerun, 'deploy', stage)}\` for every phase in order).`,
       );
     }
   }

@@ -176,12 +176,12 @@ export async function run(options: DestroyOptions, ctx: Context): Promise<Destro
   }
   assertNotBusy(chosen, spec3Command(rerun, 'status', stage.name));
 
-  const planned = await inspect(aws, chosen, stage);
+  const planned = await inspect(aws, chosen, stage, spec3Command(rerun, 'destroy', stage.name));
   const checks = await preflight(aws, planned, { project: stage.project, stage: stage.name });
   const plan = destroyPlan(base, stage, planned, checks);
   ctx.io.emit({ code: 'DESTROY_PLAN', level: 'info', message: planMessage(plan), data: plan });
   const open = plan.blockers.filter((b) => !(b.liftedByAllowProtected && options.allowProtected));
-  if (open.length > 0) throw blocked(plan, open, Boolean(options.allowProtected));
+  if (open.length > 0) throw blocked(plan, open, Boolean(options.allowProtected), spec3Command(rerun, 'destroy', stage.name, ...(plan.protected ? ['--allow-protected'] : [])));
   if (plan.protected && !options.allowProtected) {
     throw new Spec3Error(
       'DESTROY_PROTECTED',
@@ -248,7 +248,7 @@ async function deletePlanned(
             for (const b of p.buckets) {
               notice(`${p.name}: emptying bucket ${b.bucket}`);
               emptying.set(b.bucket, 0);
-              const objects = await emptyBucket(aws, b.bucket, options.signal, (count) => emptying.set(b.bucket, count));
+              const objects = await emptyBucket(aws, b.bucket, options.signal, (count) => emptying.set(b.bucket, count), again);
               emptying.delete(b.bucket);
               emptied.push({ stack: p.name, bucket: b.bucket, objects });
               notice(`${p.name}: bucket ${b.bucket} emptied (${objects} object version(s) and delete marker(s))`);
@@ -264,6 +264,7 @@ async function deletePlanned(
               liftProtection: Boolean(options.allowProtected),
               onNotice: notice,
               onEvent: resourceEvents(ctx.io, p.name),
+              again,
             });
           },
           (_, durationMs) => {
@@ -331,13 +332,14 @@ async function inspect(
   aws: AwsClients,
   stacks: readonly (StageStack & { deployed: DeployedStack })[],
   stage: ResolvedStage,
+  again: string,
 ): Promise<PlannedStack[]> {
   const scope = { project: stage.project, stage: stage.name };
   const read = await Promise.all(
     stacks.map(async (s) => {
       const [template, resources] = await Promise.all([
-        reading(s.name, 'GetTemplate', stage.name, () => deployedTemplate(aws, s.deployed.id) as Promise<StackTemplate | undefined>),
-        reading(s.name, 'ListStackResources', stage.name, () => listStackResources(aws, s.deployed.id)),
+        reading(s.name, 'GetTemplate', again, () => deployedTemplate(aws, s.deployed.id) as Promise<StackTemplate | undefined>),
+        reading(s.name, 'ListStackResources', again, () => listStackResources(aws, s.deployed.id)),
       ]);
       return { stack: s, template, resources };
     }),
@@ -361,14 +363,14 @@ async function inspect(
 }
 
 /** A failed read of a stack before anything is deleted: a named error, not a crash. */
-async function reading<T>(stack: string, operation: string, stage: string, read: () => Promise<T>): Promise<T> {
+async function reading<T>(stack: string, operation: string, again: string, read: () => Promise<T>): Promise<T> {
   try {
     return await read();
   } catch (error) {
     throw new Spec3Error(
       'DESTROY_READ_FAILED',
       `Could not read ${stack} before deleting anything (${operation}): ${describeAwsError(error)}. Nothing was changed.`,
-      `Check your permissions with \`aws cloudformation describe-stacks --stack-name ${stack}\`, then run \`spec3 destroy ${stage}\` again.`,
+      `Check your permissions with \`aws cloudformation describe-stacks --stack-name ${stack}\`, then run \`${again}\` again.`,
       { cause: error },
     );
   }
@@ -400,13 +402,13 @@ function destroyPlan(base: DeleteContext['base'], stage: ResolvedStage, planned:
 }
 
 /** The refusal: every blocker with its fix, before anything was deleted. */
-function blocked(plan: DestroyPlan, open: readonly Blocker[], allowProtected: boolean): Spec3Error {
+function blocked(plan: DestroyPlan, open: readonly Blocker[], allowProtected: boolean, again: string): Spec3Error {
   const lines = open.map((b) => `  - ${b.problem}\n    fix: ${b.fix}`);
   const protection = plan.protected && !allowProtected ? ` The stage is also protected (${plan.protectedBy.join('; ')}): that needs --allow-protected.` : '';
   return new Spec3Error(
     'DESTROY_BLOCKED',
     `Stage ${plan.stage} cannot be destroyed as it is: ${open.length} thing(s) would stop the destroy half-way.${protection} Nothing was changed.\n${lines.join('\n')}`,
-    `Fix each one as shown above, then run \`spec3 destroy ${plan.stage}${plan.protected ? ' --allow-protected' : ''}\` again.`,
+    `Fix each one as shown above, then run \`${again}\` again.`,
   );
 }
 

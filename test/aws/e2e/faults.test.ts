@@ -205,7 +205,7 @@ describe('deploy under faults', () => {
     const r = await proxied('deploy', 'dev', '--yes', '--phase', 'foundation');
     expect(r.exitCode, r.all).toBe(1);
     expect(r.stderr).toContain(`${project}-dev-messaging is DELETE_FAILED`);
-    expect(r.stderr).toContain(`aws cloudformation delete-stack --stack-name ${project}-dev-messaging --retain-resources`);
+    expect(r.stderr).toContain('then finish the delete with `spec3 destroy dev`');
     expect((await stackStates()).messaging).toBe('DELETE_FAILED');
     summary('f DELETE_FAILED refused', true);
   });

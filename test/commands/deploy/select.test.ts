@@ -1,3 +1,4 @@
+import type { Spec3Error } from '../../../src/errors.js';
 import { describe, expect, it } from 'vitest';
 import type { AssemblyStack } from '../../../src/aws/assembly.js';
 import type { DeployedStack } from '../../../src/aws/cfn/stacks.js';
@@ -49,10 +50,25 @@ describe('selectStacks', () => {
   });
 });
 
+const plain = { env: {} };
+
 describe('checkPrerequisites', () => {
+  it('hints the deploy that fixes it for the same target, started the way this run was', () => {
+    const states = new Map([['demo-dev-network', deployed('CREATE_COMPLETE')]]);
+    const underNpx = { env: { npm_lifecycle_script: 'spec3' }, aws: { local: true } };
+    const error = (() => {
+      try {
+        checkPrerequisites(all, selectStacks(all, { phase: 'app' }, 'dev'), states, 'dev', underNpx);
+      } catch (e) {
+        return e as Spec3Error;
+      }
+    })();
+    expect(error?.hint).toBe('Run `npx spec3 deploy dev --phase foundation --local` (or `npx spec3 deploy dev --local` for every phase in order).');
+  });
+
   it('refuses a phase whose earlier phase is not deployed, naming it and the missing stacks', () => {
     const states = new Map([['demo-dev-network', deployed('CREATE_COMPLETE')]]);
-    expect(() => checkPrerequisites(all, selectStacks(all, { phase: 'app' }, 'dev'), states, 'dev')).toThrow(
+    expect(() => checkPrerequisites(all, selectStacks(all, { phase: 'app' }, 'dev'), states, 'dev', plain)).toThrow(
       'Phase app needs phase foundation deployed first; not deployed: demo-dev-storage (not created).',
     );
   });
@@ -62,18 +78,18 @@ describe('checkPrerequisites', () => {
       ['demo-dev-network', deployed('CREATE_COMPLETE')],
       ['demo-dev-storage', deployed('ROLLBACK_COMPLETE')],
     ]);
-    expect(() => checkPrerequisites(all, selectStacks(all, { phase: 'app' }, 'dev'), states, 'dev')).toThrow(
+    expect(() => checkPrerequisites(all, selectStacks(all, { phase: 'app' }, 'dev'), states, 'dev', plain)).toThrow(
       'demo-dev-storage (ROLLBACK_COMPLETE)',
     );
   });
 
   it('accepts earlier phases deployed in the same run, and checks --stack dependencies', () => {
-    expect(() => checkPrerequisites(all, all, new Map(), 'dev')).not.toThrow();
+    expect(() => checkPrerequisites(all, all, new Map(), 'dev', plain)).not.toThrow();
     const states = new Map([
       ['demo-dev-network', deployed('CREATE_COMPLETE')],
       ['demo-dev-storage', deployed('UPDATE_COMPLETE')],
     ]);
-    expect(() => checkPrerequisites(all, selectStacks(all, { stacks: ['api'] }, 'dev'), states, 'dev')).toThrow(
+    expect(() => checkPrerequisites(all, selectStacks(all, { stacks: ['api'] }, 'dev'), states, 'dev', plain)).toThrow(
       'demo-dev-api depends on demo-dev-compute (not created).',
     );
   });

@@ -2,6 +2,7 @@ import { DeleteObjectsCommand, ListObjectVersionsCommand } from '@aws-sdk/client
 import { beforeEach, describe, expect, it } from 'vitest';
 import { emptyBucket } from '../../../src/aws/buckets.js';
 import { AwsClients } from '../../../src/aws/clients.js';
+import { spec3Command } from '../../../src/commands/rerun.js';
 import { Spec3Error } from '../../../src/errors.js';
 import { fakeAws, resetMocks, s3Mock } from './fake-aws.js';
 
@@ -40,9 +41,11 @@ describe('emptyBucket', () => {
     s3Mock.on(DeleteObjectsCommand).resolves({
       Errors: [{ Key: 'locked', VersionId: 'v1', Code: 'AccessDenied', Message: 'Access Denied because object protected by object lock.' }],
     });
-    const error = (await emptyBucket(aws, 'b').catch((e: unknown) => e)) as Spec3Error;
+    const destroy = spec3Command({ env: {}, aws: { local: true } }, 'destroy', 'dev');
+    const error = (await emptyBucket(aws, 'b', undefined, undefined, destroy).catch((e: unknown) => e)) as Spec3Error;
     expect(error.code).toBe('BUCKET_NOT_EMPTIED');
     expect(error.message).toBe('Could not empty bucket b: 1 object(s) not deleted, e.g. locked (AccessDenied: Access Denied because object protected by object lock.).');
+    expect(error.hint).toBe('Check the bucket policy, object lock and your permissions (s3:DeleteObjectVersion), then run `spec3 destroy dev --local` again.');
   });
 
   it('stops instead of looping when deleted versions keep being listed', async () => {

@@ -53,9 +53,13 @@ beforeEach(async () => {
   await writeProject(dir);
 });
 
-async function destroy(options: Partial<DestroyOptions> = {}, answers: Record<string, unknown> = { DESTROY_CONFIRM: options.stage ?? 'dev' }) {
+async function destroy(
+  options: Partial<DestroyOptions> = {},
+  answers: Record<string, unknown> = { DESTROY_CONFIRM: options.stage ?? 'dev' },
+  env: Record<string, string | undefined> = ENV,
+) {
   const io = new RecordingIo(answers);
-  const outcome = await run({ stage: 'dev', ...options }, { cwd: dir, io, env: ENV }).then(
+  const outcome = await run({ stage: 'dev', ...options }, { cwd: dir, io, env }).then(
     (result) => ({ result, error: undefined }),
     (error: unknown) => ({ result: undefined, error: error as Spec3Error }),
   );
@@ -394,12 +398,14 @@ describe('destroy: failures and interruption', () => {
         : s,
     );
     fakeAws(stacks);
-    const { error, io } = await destroy();
+    // Started through npx: the recovery step is the destroy command as the user runs it, no placeholder.
+    const { error, io } = await destroy({}, undefined, { ...ENV, npm_lifecycle_script: 'spec3' });
     expect(error).toBeInstanceOf(Spec3Error);
     expect(error!.code).toBe('STACK_DELETE_FAILED');
     expect(error!.message).toContain('orders-dev-api is DELETE_FAILED');
     expect(error!.message).toContain('RestApi (AWS::ApiGateway::RestApi): Resource handler returned message: "Too Many Requests"');
-    expect(error!.hint).toContain('--retain-resources');
+    expect(error!.hint).toContain('then finish the delete with `npx spec3 destroy dev`: it retains the failed resources that are already gone.');
+    expect(error!.hint).not.toContain('<ids>');
     expect(error!.hint).toContain(
       'Not deleted: orders-dev-compute, orders-dev-network, orders-dev-storage, orders-dev-messaging, orders-dev-security.',
     );

@@ -30,9 +30,9 @@ beforeEach(async () => {
   await writeProject(dir);
 });
 
-async function destroy(options: Partial<DestroyOptions> = {}) {
+async function destroy(options: Partial<DestroyOptions> = {}, env: Record<string, string | undefined> = ENV) {
   const io = new TestIo({ DESTROY_CONFIRM: options.stage ?? 'dev' });
-  const outcome = await run({ stage: 'dev', ...options }, { cwd: dir, io, env: ENV }).then(
+  const outcome = await run({ stage: 'dev', ...options }, { cwd: dir, io, env }).then(
     (result) => ({ result, error: undefined }),
     (error: unknown) => ({ result: undefined, error: error as Spec3Error }),
   );
@@ -46,6 +46,14 @@ function nothingDeleted(): void {
 }
 
 describe('destroy preflight: refused before anything is deleted', () => {
+  it('the refusal hints the destroy to run again as this run was started (npx)', async () => {
+    const world = fakeAws([storage]);
+    world.tables.set(TABLE, { items: 42, deletionProtection: true });
+    const { error } = await destroy({ force: true }, { ...ENV, npm_lifecycle_script: 'spec3' });
+    expect(error).toMatchObject({ code: 'DESTROY_BLOCKED', hint: 'Fix each one as shown above, then run `npx spec3 destroy dev` again.' });
+    nothingDeleted();
+  });
+
   it('a table with deletion protection: refused naming the table and the command that turns it off', async () => {
     const world = fakeAws([storage]);
     world.buckets.set(BUCKET, ['a@1', 'b@1']);
