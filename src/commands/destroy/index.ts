@@ -248,7 +248,12 @@ async function deletePlanned(
             for (const b of p.buckets) {
               notice(`${p.name}: emptying bucket ${b.bucket}`);
               emptying.set(b.bucket, 0);
-              const objects = await emptyBucket(aws, b.bucket, options.signal, (count) => emptying.set(b.bucket, count), again);
+              // A large bucket takes minutes: each page deleted is said, with the running count.
+              const onPage = (count: number) => {
+                emptying.set(b.bucket, count);
+                notice(`${p.name}: bucket ${b.bucket}: ${count} object version(s) and delete marker(s) deleted so far`);
+              };
+              const objects = await emptyBucket(aws, b.bucket, options.signal, onPage, again);
               emptying.delete(b.bucket);
               emptied.push({ stack: p.name, bucket: b.bucket, objects });
               notice(`${p.name}: bucket ${b.bucket} emptied (${objects} object version(s) and delete marker(s))`);

@@ -70,10 +70,10 @@ describe('destroy preflight on the local AWS', () => {
     for (let i = 0; i < 1100; i += 100) {
       await Promise.all(Array.from({ length: 100 }, (_, j) => s3.send(new PutObjectCommand({ Bucket: bucket, Key: `logs/${i + j}.txt`, Body: 'x' }))));
     }
-    // Slow object deletes (S3's DeleteObjects is a REST POST) keep the emptying going; Ctrl-C comes once the first page of 1,000 is done
-    // (Ctrl-C cancels the call in flight, so a page under way is not finished).
+    // Slow object deletes (S3's DeleteObjects is a REST POST) keep the emptying going; Ctrl-C comes once the first page of 1,000 is
+    // reported done (Ctrl-C cancels the call in flight, so a page under way is not finished).
     proxy = await startFaultProxy({ upstream: local.endpoint(), rates: { slow: 1, only: ['REST POST'] }, slowMs: 1500 });
-    const r = await spec3InTerminal([{ when: `emptying bucket ${bucket}`, delay: 2.5, type: CTRL_C }], ['destroy', 'dev', '--force', '--verbose'], dir, awsEnv(proxy.endpoint));
+    const r = await spec3InTerminal([{ when: `bucket ${bucket}: 1000 object version(s) and delete marker(s) deleted so far`, type: CTRL_C }], ['destroy', 'dev', '--force', '--verbose'], dir, awsEnv(proxy.endpoint));
     expect(r.exitCode, r.all).toBe(130);
     const text = r.all.replace(/\s+/g, ' ');
     const stopped = new RegExp(`emptying bucket ${bucket} stopped after (\\d+) object version\\(s\\) and delete marker\\(s\\) were deleted; the rest, the bucket and its stack are still there`).exec(text);
