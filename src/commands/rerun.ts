@@ -10,6 +10,11 @@ export interface RunTarget {
   readonly config?: string;
 }
 
+/** The target of a command run with these options, for the commands its hints print. */
+export function runTargetOf(options: { readonly aws?: AwsFlags; readonly config?: string }, env: RunTarget['env']): RunTarget {
+  return { env, ...(options.aws ? { aws: options.aws } : {}), ...(options.config ? { config: options.config } : {}) };
+}
+
 /**
  * How the user starts spec3 again from the same shell. npm puts the command it runs in
  * `npm_lifecycle_script`: under `npx spec3` / `npm exec spec3` that is the bin, `'spec3'`; inside
@@ -25,7 +30,7 @@ export function spec3Executable(env: RunTarget['env']): string {
 
 /**
  * The command line that runs `spec3 <words...>` against the same target as this run: the same
- * `--local`, `--endpoint`, `--profile`, `--region` and `--config`, started the same way. Every
+ * `--local`, `--endpoint`, `--profile` and `--config`, started the same way. Every
  * hint that names a spec3 command is built here, so it works as printed.
  */
 export function spec3Command(target: RunTarget, ...words: readonly string[]): string {

@@ -27,7 +27,7 @@ import { selectStacks } from '../select-stacks.js';
 import { loadStage } from '../load-stage.js';
 import { deployRole } from '../../aws/roles.js';
 import { withStageLock } from '../../aws/lock.js';
-import { spec3Command, type RunTarget } from '../rerun.js';
+import { runTargetOf, spec3Command } from '../rerun.js';
 import { interruptedError, throwIfInterrupted } from '../interrupted.js';
 import { assertDockerAvailable } from '../../aws/docker-check.js';
 import { standInMessage, standInTypes } from '../../aws/local-stand-ins.js';
@@ -109,7 +109,7 @@ export async function run(options: DeployOptions, ctx: Context): Promise<DeployR
   // before the lock, the `.spec3/<stage>/` files or any stack is touched.
   const given = options.assembly ? await loadStage(options, ctx, loaded) : undefined;
   const { aws, local, identity } = await connectStage(target, withSignal(options.aws, options.signal), ctx);
-  const rerun: RunTarget = { env: ctx.env, ...(options.aws ? { aws: options.aws } : {}), ...(options.config ? { config: options.config } : {}) };
+  const rerun = runTargetOf(options, ctx.env);
 
   const deploy = async (): Promise<DeployResult> => {
     throwIfInterrupted(options.signal);

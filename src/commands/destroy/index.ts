@@ -20,7 +20,7 @@ import { resourceEvents, stackJob } from '../stack-job.js';
 import { confirmDestroy } from './confirm.js';
 import { preflight, type Blocker, type CheckedBucket, type CheckedTable, type Preflight } from './preflight.js';
 import { interruptedError, throwIfInterrupted } from '../interrupted.js';
-import { spec3Command, type RunTarget } from '../rerun.js';
+import { runTargetOf, spec3Command } from '../rerun.js';
 import {
   assertNoLaterPhase,
   bucketsToEmpty,
@@ -155,7 +155,7 @@ export async function run(options: DestroyOptions, ctx: Context): Promise<Destro
   const loaded = await loadConfig({ cwd: ctx.cwd, config: options.config, io: ctx.io });
   const stage = resolveStage(loaded.config, options.stage, loaded.name);
   const { aws, local, identity } = await connectStage(stage, withSignal(options.aws, options.signal), ctx);
-  const rerun: RunTarget = { env: ctx.env, ...(options.aws ? { aws: options.aws } : {}), ...(options.config ? { config: options.config } : {}) };
+  const rerun = runTargetOf(options, ctx.env);
   const existing = await deployedStacks(aws, stage);
   if (phase) assertNoLaterPhase(phase, existing, stage.name);
   const chosen = existing.filter((s) => (!phase || s.phase === phase) && (!options.only || options.only.includes(s.name)));
